@@ -1,0 +1,3 @@
+from formalai_lint.cli import main
+
+main()

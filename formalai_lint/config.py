@@ -1,0 +1,182 @@
+"""Finding, loading and validating the configuration.
+
+Configuration is `[tool.formalai-lint]` in `pyproject.toml` or the top level of
+`.formalai-lint.toml`, found by walking up from the paths given; in one folder,
+`.formalai-lint.toml` wins. It is validated against `schemas/config.schema.json`.
+The project root is the config file's folder, else the git top level, else the paths'
+common parent.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from formalai_lint.diagnostic import Severity
+from formalai_lint.document import DEFAULT_RELATED_PATTERN, DEFAULT_TOC_PATTERN, ParseOptions
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILES = (".formalai-lint.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """A mistake in the configuration or the command line: reported, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    config_file: Path | None = None
+    select: tuple[str, ...] = ("ALL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    toc_pattern: str = DEFAULT_TOC_PATTERN
+    related_pattern: str = DEFAULT_RELATED_PATTERN
+    table: Mapping[str, Any] = field(default_factory=dict)  # the whole validated config table
+
+    @property
+    def parse_options(self) -> ParseOptions:
+        return ParseOptions(self.toc_pattern, self.related_pattern)
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest config file at or above `start`, with its formalai-lint table."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            data = load_toml(candidate)
+            if name == "pyproject.toml":
+                table = data.get("tool", {}).get("formalai-lint")
+                if table is None:
+                    continue
+                return candidate, table
+            return candidate, data
+    return None
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def load_explicit(path: Path) -> tuple[Path, dict[str, Any]]:
+    if not path.is_file():
+        raise ConfigError(f"config file `{path}` does not exist")
+    data = load_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("formalai-lint", {})
+    return path, data
+
+
+def validate(table: Mapping[str, Any], source: str) -> None:
+    """Check `table` against the schema; raise ConfigError naming the key and expectation."""
+    import jsonschema  # imported here: it is slow to import and only needed with a config
+
+    from formalai_lint.resources import schema
+
+    validator = jsonschema.Draft202012Validator(
+        schema("config.schema.json"), format_checker=jsonschema.FormatChecker()
+    )
+    errors = sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors)
+        key = _key_path(error.absolute_path) or "(top level)"
+        raise ConfigError(f"{source}: `{key}`: {_describe(error)}")
+
+
+def _key_path(parts: Sequence[object]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _describe(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        known = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"unknown key {', '.join(map(repr, extra))}; expected one of: {known}"
+    if error.validator == "pattern":
+        return f"{error.instance!r} is not a rule code, prefix or name (like FL201, FL2, broken-fragment)"
+    if error.validator == "format" and error.schema.get("format") == "regex":
+        return f"{error.instance!r} is not a valid regular expression"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}"
+    if error.validator == "type":
+        return f"expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
+    return error.message
+
+
+def git_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def common_parent(paths: Sequence[Path]) -> Path:
+    folders = [p if p.is_dir() else p.parent for p in paths]
+    return Path(os.path.commonpath([str(f) for f in folders]))
+
+
+def load_settings(
+    paths: Sequence[Path], config_path: Path | None = None, **overrides: Any
+) -> Settings:
+    """Settings for linting `paths`; `overrides` (from the command line) win over the file."""
+    paths = [p.resolve() for p in paths]
+    start = common_parent(paths)
+    found = load_explicit(config_path) if config_path else find_config(start)
+    config_file, table = (found[0].resolve(), found[1]) if found else (None, {})
+    if config_file is not None:
+        validate(table, str(config_file))
+    root = config_file.parent if config_file else (git_root(start) or start)
+    for path in paths:
+        if path != root and root not in path.parents:
+            raise ConfigError(f"`{path}` is outside the project root `{root}`")
+
+    def option(key: str, default: Any) -> Any:
+        value = overrides.get(key.replace("-", "_"))
+        return value if value is not None else table.get(key, default)
+
+    return Settings(
+        root=root,
+        config_file=config_file,
+        select=tuple(option("select", ["ALL"])),
+        extend_select=tuple(option("extend-select", [])),
+        ignore=tuple(option("ignore", [])),
+        exclude=tuple(option("exclude", [])),
+        per_file_ignores=tuple(
+            (glob, tuple(codes)) for glob, codes in table.get("per-file-ignores", {}).items()
+        ),
+        severity={code: Severity(level) for code, level in table.get("severity", {}).items()},
+        toc_pattern=table.get("toc-heading", DEFAULT_TOC_PATTERN),
+        related_pattern=table.get("related-heading", DEFAULT_RELATED_PATTERN),
+        table=table,
+    )
+
+
+def selector_matches(selector: str, code: str, name: str) -> bool:
+    return selector == "ALL" or selector == name or (selector.startswith("FL") and code.startswith(selector))
+
+
+def is_selector(text: str) -> bool:
+    return bool(re.fullmatch(r"ALL|FL\d{0,3}|[a-z][a-z0-9]*(?:-[a-z0-9]+)*", text))

@@ -1,0 +1,385 @@
+"""The document model: one markdown-it-py parse, and the views rules read.
+
+A `Document` is built once per file. Rules never look at the raw text again: they read
+headings, links, HTML anchors, the table of contents, sections, tables, text blocks and
+code/math blocks from here. Lines and columns are 1-based; columns count characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import unquote
+
+from markdown_it.token import Token
+
+from formalai_lint.markdown import parser
+from formalai_lint.slug import Slugger
+
+DEFAULT_TOC_PATTERN = r"^(?:目录|Table of Contents|Contents)(?:\s*/.*)?$"
+DEFAULT_RELATED_PATTERN = r"相关主题|相关章节|相关链接|Related"
+
+# `二、`, `2.`, `2.1 `, `第二章 ` … at the start of a heading: the chapter ordinal.
+ORDINAL_PREFIX = re.compile(
+    r"^\s*(?:第?[一二三四五六七八九十百零〇两]+[、.．章节]\s*|\d+(?:\.\d+)*[.、．]?\s+|\d+(?:\.\d+)+\s*)"
+)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_HTML_ANCHOR = re.compile(
+    r"""<a\b[^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
+)
+_NEWLINES = re.compile(r"\r\n?")
+_FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """What a document needs from the configuration to build its views."""
+
+    toc_pattern: str = DEFAULT_TOC_PATTERN
+    related_pattern: str = DEFAULT_RELATED_PATTERN
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # plain text as GitHub renders it: markup removed, code and math text kept
+    line: int
+    column: int  # where the heading text starts
+    anchor: str  # GitHub id, unique within the document
+
+    @property
+    def title(self) -> str:
+        """The text without its chapter ordinal (`二、目录` -> `目录`)."""
+        return ORDINAL_PREFIX.sub("", self.text, count=1)
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str  # the destination as written in the source
+    path: str  # percent-decoded path part, "" for a same-file `#fragment`
+    fragment: str | None  # percent-decoded fragment, None when there is no `#`
+    text: str
+    line: int
+    column: int
+    image: bool = False
+    external: bool = False  # has a URL scheme (`https:`, `mailto:`, `file:` …) or starts `//`
+    context: str = ""  # "toc", "related" or ""
+
+
+@dataclass(frozen=True)
+class HtmlAnchor:
+    id: str
+    line: int
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    text: str
+    fragment: str
+    target: str
+    depth: int  # 0 for the outermost list
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Toc:
+    heading: Heading
+    start_line: int  # first line of the list
+    end_line: int  # last line of the list
+    entries: tuple[TocEntry, ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Table:
+    line: int
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    heading: Heading | None  # the nearest heading above the table
+
+
+@dataclass(frozen=True)
+class Block:
+    """A code fence (`kind="fence"`, with its info string) or a `$$` math block (`"math"`)."""
+
+    kind: str
+    info: str
+    content: str
+    line: int  # the line of the opening marker
+    content_line: int  # the line the content starts on
+    heading: Heading | None
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Prose: the plain text of a paragraph, with soft line breaks kept as `\\n`."""
+
+    text: str
+    line: int
+    heading: Heading | None
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: Heading
+    start_line: int  # the heading's line
+    end_line: int  # the last line before the next heading of the same or a higher level
+
+
+@dataclass
+class _Builder:
+    """Mutable state of the single walk over the tokens."""
+
+    lines: list[str]
+    toc_re: re.Pattern[str]
+    slugger: Slugger = field(default_factory=Slugger)
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    html_anchors: list[HtmlAnchor] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    texts: list[TextBlock] = field(default_factory=list)
+    front_matter: str | None = None
+    toc: Toc | None = None
+
+
+def decode_href(href: str) -> tuple[str, str | None]:
+    """Split a link destination into its percent-decoded path and fragment."""
+    path, hash_, fragment = href.partition("#")
+    path = path.split("?", 1)[0]
+    return unquote(path), (unquote(fragment) if hash_ else None)
+
+
+def is_external(href: str) -> bool:
+    return bool(_SCHEME.match(href)) or href.startswith("//")
+
+
+def plain_text(children: Sequence[Token] | None) -> str:
+    """Text of inline tokens as GitHub renders it: markup dropped, code and math text kept."""
+    parts: list[str] = []
+    for child in children or ():
+        if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+class Document:
+    """One parsed Markdown file. `path` is POSIX and relative to the project root."""
+
+    def __init__(self, path: str, text: str, options: ParseOptions | None = None) -> None:
+        options = options or ParseOptions()
+        self.path = path
+        self.text = _NEWLINES.sub("\n", text.removeprefix("\ufeff"))
+        self.lines = self.text.split("\n")
+        self.tokens: list[Token] = parser().parse(self.text)
+        build = _Builder(self.lines, re.compile(options.toc_pattern, re.IGNORECASE))
+        _walk(self.tokens, build)
+        self.headings: tuple[Heading, ...] = tuple(build.headings)
+        self.html_anchors: tuple[HtmlAnchor, ...] = tuple(build.html_anchors)
+        self.tables: tuple[Table, ...] = tuple(build.tables)
+        self.blocks: tuple[Block, ...] = tuple(build.blocks)
+        self.texts: tuple[TextBlock, ...] = tuple(build.texts)
+        self.toc: Toc | None = build.toc
+        self.front_matter: dict[str, str] = _front_matter(build.front_matter)
+        related = re.compile(options.related_pattern, re.IGNORECASE)
+        self.related_sections: tuple[Section, ...] = tuple(
+            s for s in self.sections if related.search(s.heading.text)
+        )
+        self.links: tuple[Link, ...] = tuple(self._with_context(link) for link in build.links)
+
+    @cached_property
+    def sections(self) -> tuple[Section, ...]:
+        result = []
+        for i, heading in enumerate(self.headings):
+            end = len(self.lines)
+            for later in self.headings[i + 1 :]:
+                if later.level <= heading.level:
+                    end = later.line - 1
+                    break
+            result.append(Section(heading, heading.line, end))
+        return tuple(result)
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """Every id a `#fragment` can reach: heading ids and explicit HTML anchors."""
+        return frozenset(h.anchor for h in self.headings) | {a.id for a in self.html_anchors}
+
+    @property
+    def title(self) -> str | None:
+        """The text of the first H1, if any."""
+        return next((h.text for h in self.headings if h.level == 1), None)
+
+    def _with_context(self, link: Link) -> Link:
+        toc = self.toc
+        if toc and toc.start_line <= link.line <= toc.end_line:
+            context = "toc"
+        elif any(s.start_line <= link.line <= s.end_line for s in self.related_sections):
+            context = "related"
+        else:
+            return link
+        return Link(**{**link.__dict__, "context": context})
+
+
+def _front_matter(content: str | None) -> dict[str, str]:
+    """Top-level `key: value` scalars of YAML front matter (nothing nested is needed)."""
+    result: dict[str, str] = {}
+    for line in (content or "").splitlines():
+        match = _FRONT_MATTER_LINE.match(line)
+        if match:
+            result[match[1]] = match[2].strip("'\"")
+    return result
+
+
+def _position(token: Token, offset: int, lines: list[str]) -> tuple[int, int]:
+    """Line and column in the file of character `offset` of an inline token's source."""
+    first = token.map[0] if token.map else 0
+    content = token.content
+    line_index = content.count("\n", 0, offset)
+    line_start = content.rfind("\n", 0, offset) + 1
+    line_end = content.find("\n", offset)
+    source_line = content[line_start : line_end if line_end >= 0 else len(content)]
+    number = min(first + line_index, len(lines) - 1)
+    original = lines[number]
+    base = original.find(source_line) if source_line else -1
+    if base < 0:
+        base = len(original) - len(original.lstrip())
+    return number + 1, base + offset - line_start + 1
+
+
+def _walk(tokens: list[Token], b: _Builder) -> None:
+    heading: Heading | None = None  # the nearest heading above
+    toc_heading: Heading | None = None  # a TOC heading whose list has not been seen yet
+    toc_list: tuple[int, int, int] | None = None  # (list depth, first line, last line)
+    toc_entries: list[TocEntry] = []
+    item_open = False  # inside a TOC list item whose entry link has not been seen yet
+    list_depth = 0
+    table: list[list[Cell]] | None = None
+    table_line = 0
+    in_paragraph = False
+
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "heading_open":
+            inline = tokens[index + 1]
+            text = plain_text(inline.children)
+            line, column = _position(inline, 0, b.lines)
+            heading = Heading(int(token.tag[1]), text, line, column, b.slugger.slug(text))
+            b.headings.append(heading)
+            toc_heading = heading if b.toc is None and b.toc_re.search(heading.title) else None
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            if toc_heading is not None and toc_list is None and token.map:
+                toc_list = (list_depth, token.map[0] + 1, token.map[1])
+            list_depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            if toc_list is not None and list_depth == toc_list[0] and toc_heading is not None:
+                if toc_entries:
+                    last = _last_content_line(b.lines, toc_list[1], toc_list[2])
+                    b.toc = Toc(toc_heading, toc_list[1], last, tuple(toc_entries))
+                toc_heading, toc_list = None, None
+        elif kind == "list_item_open":
+            item_open = toc_list is not None
+        elif kind == "paragraph_open":
+            in_paragraph = True
+        elif kind == "paragraph_close":
+            in_paragraph = False
+        elif kind == "inline":
+            if table is not None:
+                line, column = _position(token, 0, b.lines)
+                table[-1].append(Cell(plain_text(token.children), line, column))
+            elif in_paragraph:
+                line, _ = _position(token, 0, b.lines)
+                b.texts.append(TextBlock(plain_text(token.children), line, heading))
+            entry = _inline(token, b)
+            if item_open and entry is not None and entry.path == "" and entry.fragment:
+                depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
+                toc_entries.append(
+                    TocEntry(entry.text, entry.fragment, entry.target, depth, entry.line, entry.column)
+                )
+            item_open = False
+        elif kind == "table_open":
+            table, table_line = [], (token.map[0] + 1 if token.map else 0)
+        elif kind == "tr_open" and table is not None:
+            table.append([])
+        elif kind == "table_close" and table is not None:
+            header = tuple(table[0]) if table else ()
+            rows = tuple(tuple(r) for r in table[1:])
+            b.tables.append(Table(table_line, header, rows, heading))
+            table = None
+        elif kind in ("fence", "math_block", "math_block_label") and token.map:
+            line = token.map[0] + 1
+            if kind == "fence":
+                block = Block("fence", token.info.strip(), token.content, line, line + 1, heading)
+            else:
+                starts_alone = b.lines[token.map[0]].strip() == "$$"
+                content_line = line + 1 if starts_alone else line
+                block = Block("math", "", token.content, line, content_line, heading)
+            b.blocks.append(block)
+        elif kind == "html_block" and token.map:
+            _html_anchors(token.content, token.map[0] + 1, b)
+        elif kind == "front_matter":
+            b.front_matter = token.content
+
+
+def _last_content_line(lines: list[str], first: int, end: int) -> int:
+    """markdown-it's list map includes trailing blank lines; drop them."""
+    while end > first and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def _html_anchors(html: str, line: int, b: _Builder) -> None:
+    for match in _HTML_ANCHOR.finditer(html):
+        anchor_id = next(g for g in match.groups() if g is not None)
+        b.html_anchors.append(HtmlAnchor(anchor_id, line + html.count("\n", 0, match.start())))
+
+
+def _inline(token: Token, b: _Builder) -> Link | None:
+    """Collect the links and HTML anchors of one inline token; return its first link."""
+    first: Link | None = None
+    children = token.children or []
+    for i, child in enumerate(children):
+        if child.type == "html_inline":
+            line, _ = _position(token, 0, b.lines)
+            _html_anchors(child.content, line, b)
+            continue
+        if child.type not in ("link_open", "image"):
+            continue
+        href = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
+        if not href:
+            continue
+        if child.type == "link_open":
+            depth, j = 1, i + 1
+            while j < len(children) and depth:
+                depth += {"link_open": 1, "link_close": -1}.get(children[j].type, 0)
+                j += 1
+            text = plain_text(children[i + 1 : j - 1])
+        else:
+            text = plain_text(child.children)
+        raw = child.meta.get("raw") or unquote(href)
+        path, fragment = decode_href(href)
+        line, column = _position(token, child.meta.get("start", 0), b.lines)
+        link = Link(
+            target=raw,
+            path=path,
+            fragment=fragment,
+            text=text,
+            line=line,
+            column=column,
+            image=child.type == "image",
+            external=is_external(href),
+        )
+        b.links.append(link)
+        first = first or link
+    return first

@@ -1,0 +1,129 @@
+"""Collect, then check: the whole lint of a set of documents.
+
+Phase 1 parses each target once and runs the file rules on it; it also keeps the document's
+facts. Documents that targets link to are parsed for their facts too. Phase 2 runs the
+project rules once over those facts. Then per-file ignores and severity overrides apply and
+the diagnostics are sorted. File I/O is limited to `source.read`.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
+
+from formalai_lint import registry, source
+from formalai_lint.config import Settings, selector_matches
+from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.document import Document
+from formalai_lint.links import MARKDOWN_SUFFIXES, join
+from formalai_lint.rule import DocFacts, FileRule, Project, ProjectRule, Rule
+from formalai_lint.rules.internal_error import InternalError
+from formalai_lint.rules.unreadable_file import UnreadableFile
+
+
+@dataclass
+class FileResult:
+    path: str
+    facts: DocFacts | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    diagnostics: list[Diagnostic]
+    files_checked: int
+    tracebacks: list[str] = field(default_factory=list)  # shown with -v
+
+
+def parse(settings: Settings, path: str) -> Document:
+    return Document(path, source.read(settings.root / path), settings.parse_options)
+
+
+def lint_file(settings: Settings, path: str, rules: Sequence[FileRule]) -> tuple[FileResult, list[str]]:
+    """Phase 1 for one file: parse, run the file rules, keep the facts."""
+    try:
+        doc = parse(settings, path)
+    except source.UnreadableError as e:
+        diag = UnreadableFile(settings).diagnostic(path, 1, 1, f"cannot read file: {e}", str(e))
+        return FileResult(path, None, [diag]), []
+    result = FileResult(path, DocFacts.of(doc))
+    tracebacks: list[str] = []
+    for rule in rules:
+        try:
+            result.diagnostics.extend(rule.check(doc))
+        except Exception as e:
+            result.diagnostics.append(_crash(settings, rule, path, e))
+            tracebacks.append(traceback.format_exc())
+    return result, tracebacks
+
+
+def _crash(settings: Settings, rule: Rule, path: str, error: Exception) -> Diagnostic:
+    message = f"rule {rule.code} ({rule.name}) crashed: {type(error).__name__}: {error}"
+    return InternalError(settings).diagnostic(path, 1, 1, message, rule.code)
+
+
+def linked_documents(facts: Iterable[DocFacts], files: frozenset[str]) -> set[str]:
+    """Markdown files that these documents link to (folders count as their README.md)."""
+    found: set[str] = set()
+    for doc in facts:
+        for link in doc.links:
+            if not link.path:
+                continue
+            target = join(doc.path, link.path)
+            if target is None:
+                continue
+            readme = f"{target}/README.md" if target else "README.md"
+            for candidate in (target, readme):
+                if candidate in files and candidate.endswith(MARKDOWN_SUFFIXES):
+                    found.add(candidate)
+    return found
+
+
+def lint(settings: Settings, targets: Sequence[str], files: frozenset[str]) -> Report:
+    enabled = registry.enabled(settings)
+    rules = [cls(settings) for cls in enabled]
+    file_rules = [r for r in rules if isinstance(r, FileRule)]
+    project_rules = [r for r in rules if isinstance(r, ProjectRule)]
+
+    diagnostics: list[Diagnostic] = []
+    tracebacks: list[str] = []
+    docs: dict[str, DocFacts] = {}
+    for path in targets:
+        result, crashes = lint_file(settings, path, file_rules)
+        diagnostics.extend(result.diagnostics)
+        tracebacks.extend(crashes)
+        if result.facts is not None:
+            docs[path] = result.facts
+
+    if project_rules:
+        for path in sorted(linked_documents(list(docs.values()), files) - docs.keys()):
+            try:
+                docs[path] = DocFacts.of(parse(settings, path))
+            except source.UnreadableError:
+                pass  # reported when that file itself is linted
+        project = Project(files, docs, tuple(targets))
+        for rule in project_rules:
+            try:
+                diagnostics.extend(rule.check(project))
+            except Exception as e:
+                diagnostics.append(_crash(settings, rule, targets[0] if targets else ".", e))
+                tracebacks.append(traceback.format_exc())
+
+    codes = {cls.code for cls in enabled}
+    kept = (d for d in diagnostics if d.code in codes)
+    return Report(sorted(_configure(settings, kept)), len(targets), tracebacks)
+
+
+def _configure(settings: Settings, diagnostics: Iterable[Diagnostic]) -> Iterable[Diagnostic]:
+    """Apply per-file ignores and severity overrides."""
+    for diag in diagnostics:
+        ignored = any(
+            fnmatchcase(diag.path, glob) and any(selector_matches(s, diag.code, diag.name) for s in codes)
+            for glob, codes in settings.per_file_ignores
+        )
+        if ignored:
+            continue
+        severity = settings.severity.get(diag.code)
+        yield replace(diag, severity=severity) if severity else diag

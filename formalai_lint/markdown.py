@@ -1,0 +1,64 @@
+"""The one configured markdown-it-py parser of the tool.
+
+CommonMark plus GitHub's tables and strikethrough, YAML front matter, and `$…$` / `$$…$$` math
+(so that LaTeX is never read as Markdown). Linkify is off: bare URLs are external anyway.
+
+markdown-it-py gives source positions only to block tokens. The small plugin below records,
+on each link and image token, where it starts and ends inside its inline token's source and
+where its destination is, so that diagnostics can point at the exact column and quote the
+target as it was written.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination, parseLinkLabel
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.image import image as _image_rule
+from markdown_it.rules_inline.link import link as _link_rule
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+
+def _raw_destination(state: StateInline, start: int) -> str | None:
+    """The destination of an inline link `[label](dest "title")` exactly as written."""
+    label_start = start + 1 if state.src[start] == "[" else start + 2  # `[` or `![`
+    label_end = parseLinkLabel(state, label_start - 1, True)
+    pos = label_end + 1
+    if label_end < 0 or pos >= state.posMax or state.src[pos] != "(":
+        return None  # a reference link: its destination lives in the definition
+    pos += 1
+    while pos < state.posMax and state.src[pos] in " \t\n":
+        pos += 1
+    result = parseLinkDestination(state.src, pos, state.posMax)
+    if not result.ok:
+        return None
+    return state.src[pos : result.pos]
+
+
+def _positioned(rule):  # type: ignore[no-untyped-def]
+    def wrapped(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if not silent and len(state.tokens) > count:
+            token = state.tokens[count]
+            token.meta["start"] = start
+            token.meta["end"] = state.pos
+            token.meta["raw"] = _raw_destination(state, start)
+        return True
+
+    return wrapped
+
+
+@cache
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(dollarmath_plugin)
+    md.inline.ruler.at("link", _positioned(_link_rule))
+    md.inline.ruler.at("image", _positioned(_image_rule))
+    return md

@@ -1,0 +1,127 @@
+"""The rule plugin interface, and the project index that cross-file rules read.
+
+A rule is a small class with plain metadata and one `check` method. A `FileRule` sees one
+parsed `Document`; a `ProjectRule` runs after every file is parsed and sees the `Project`:
+the facts (title, anchors, links) of every document, never the documents themselves, so
+that facts can be cached and computed in worker processes.
+
+Third-party packages add rules by naming their classes in the `formalai_lint.rules`
+entry-point group, exactly as the built-in rules do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from formalai_lint.diagnostic import Diagnostic, Severity
+from formalai_lint.document import Document, Link
+
+if TYPE_CHECKING:
+    from formalai_lint.config import Settings
+
+
+class Rule:
+    code: ClassVar[str]  # "FL201": never reused
+    name: ClassVar[str]  # "broken-fragment": kebab-case, accepted wherever a code is
+    summary: ClassVar[str]  # one line, shown by `formalai-lint rules`
+    severity: ClassVar[Severity] = Severity.ERROR
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def diagnostic(
+        self, path: str, line: int, column: int, message: str, text: str = "", **extra: Any
+    ) -> Diagnostic:
+        """A diagnostic stamped with this rule's code, name and default severity."""
+        return Diagnostic(
+            path=path,
+            line=line,
+            column=column,
+            code=self.code,
+            message=message,
+            name=self.name,
+            severity=self.severity,
+            text=text,
+            **extra,
+        )
+
+
+class FileRule(Rule):
+    def check(self, doc: Document) -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+
+class ProjectRule(Rule):
+    def check(self, project: Project) -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class DocFacts:
+    """What cross-file rules know of one document. Round-trips through JSON."""
+
+    path: str
+    title: str | None
+    anchors: frozenset[str]
+    links: tuple[Link, ...]
+
+    @classmethod
+    def of(cls, doc: Document) -> DocFacts:
+        local = tuple(link for link in doc.links if not link.external)
+        return cls(doc.path, doc.title, doc.anchors, local)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "anchors": sorted(self.anchors),
+            "links": [asdict(link) for link in self.links],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DocFacts:
+        return cls(
+            path=data["path"],
+            title=data["title"],
+            anchors=frozenset(data["anchors"]),
+            links=tuple(Link(**link) for link in data["links"]),
+        )
+
+
+@dataclass(frozen=True)
+class Project:
+    """The phase-2 view: every file under the root, and the facts of the parsed documents.
+
+    `targets` are the documents being reported on; `docs` also holds the documents they
+    link to, so that fragments and titles in untouched files can be checked.
+    """
+
+    files: frozenset[str]
+    docs: Mapping[str, DocFacts]
+    targets: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def directories(self) -> frozenset[str]:
+        dirs = {""}
+        for path in self.files:
+            parts = path.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                dirs.add("/".join(parts[:i]))
+        return frozenset(dirs)
+
+    @cached_property
+    def by_basename(self) -> Mapping[str, tuple[str, ...]]:
+        index: dict[str, list[str]] = {}
+        for path in self.files | self.directories:
+            if path:
+                index.setdefault(path.rsplit("/", 1)[-1], []).append(path)
+        return {name: tuple(sorted(paths)) for name, paths in index.items()}
+
+    def target_facts(self) -> Iterable[DocFacts]:
+        for path in self.targets:
+            facts = self.docs.get(path)
+            if facts is not None:
+                yield facts

@@ -1,0 +1,33 @@
+from collections.abc import Iterator
+
+from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.links import Status, resolve
+from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rules._toc import did_you_mean
+
+
+class BrokenLink(ProjectRule):
+    """A relative link or image names a file that does not exist in the project.
+
+    A link to a folder is fine (GitHub shows the folder, and its README.md). Links in a
+    related-topics section are left to FL301.
+    """
+
+    code = "FL202"
+    name = "broken-link"
+    summary = "A relative link's target file does not exist"
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        for doc in project.target_facts():
+            for link in doc.links:
+                if not link.path or link.context == "related":
+                    continue
+                found = resolve(project, doc.path, link)
+                if found.status is Status.MISSING_FILE:
+                    yield self.diagnostic(
+                        doc.path,
+                        link.line,
+                        link.column,
+                        f"`{link.target}` does not exist" + did_you_mean(found.suggestion),
+                        link.target,
+                    )

@@ -1,0 +1,36 @@
+from collections.abc import Iterator
+
+from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.links import Status, resolve
+from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rules._toc import did_you_mean
+
+
+class RelatedUnresolved(ProjectRule):
+    """A link in a related-topics section (相关主题, 相关章节, 相关链接, Related) does not
+    resolve: its file does not exist, or the file has no such heading."""
+
+    code = "FL301"
+    name = "related-unresolved"
+    summary = "A related-topics link does not resolve (file or fragment)"
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        for doc in project.target_facts():
+            for link in doc.links:
+                if link.context != "related":
+                    continue
+                found = resolve(project, doc.path, link)
+                if found.status is Status.MISSING_FILE:
+                    problem = "does not exist"
+                elif found.status is Status.MISSING_FRAGMENT:
+                    problem = f"has no heading or anchor `#{link.fragment}`"
+                else:
+                    continue
+                yield self.diagnostic(
+                    doc.path,
+                    link.line,
+                    link.column,
+                    f"related topic `{link.text}`: `{link.target}` {problem}"
+                    + did_you_mean(found.suggestion),
+                    link.target,
+                )

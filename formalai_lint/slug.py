@@ -1,0 +1,53 @@
+"""The one function that turns heading text into a GitHub anchor id.
+
+It follows the `github-slugger` algorithm that GitHub uses: lower-case the text, delete every
+character that is not a letter, mark, decimal or letter number, connector punctuation (`_`),
+hyphen-minus or space, then turn each space into `-` (no collapsing). Duplicates within one
+document get `-1`, `-2`, ... skipping suffixes that are already taken.
+
+github-slugger keeps the Unicode *Alphabetic* property rather than the category L; the only
+symbols (category So) that are Alphabetic are the circled and squared Latin letters below.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+_KEPT_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "Pc"})
+# Symbols with the Other_Alphabetic property: Ⓐ-ⓩ, 🄰-🅉, 🅐-🅩, 🅰-🆉.
+_ALPHABETIC_SYMBOLS = ((0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))
+
+
+def _kept(char: str) -> bool:
+    if char in "- ":
+        return True
+    if unicodedata.category(char) in _KEPT_CATEGORIES:
+        return True
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _ALPHABETIC_SYMBOLS)
+
+
+def slug(text: str) -> str:
+    """Return the GitHub id of one heading text, before de-duplication."""
+    return "".join(c for c in text.lower() if _kept(c)).replace(" ", "-")
+
+
+class Slugger:
+    """Hands out unique ids within one document, as GitHub does."""
+
+    def __init__(self) -> None:
+        self._occurrences: dict[str, int] = {}
+
+    def slug(self, text: str) -> str:
+        base = result = slug(text)
+        while result in self._occurrences:
+            self._occurrences[base] += 1
+            result = f"{base}-{self._occurrences[base]}"
+        self._occurrences[result] = 0
+        return result
+
+
+def unique_slugs(texts: Iterable[str]) -> list[str]:
+    slugger = Slugger()
+    return [slugger.slug(t) for t in texts]

@@ -1,0 +1,58 @@
+"""Shared test helpers: lint a tree the way the CLI does, and read inline expectations."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from formalai_lint import engine, files
+from formalai_lint.config import load_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# `<!-- expect: FL201 -->` on the offending line; `<!-- expect@+1: FL101 -->` for the next line;
+# several codes separated by commas or spaces.
+EXPECT = re.compile(r"<!--\s*expect(?:@([+-]\d+))?:\s*([A-Z0-9, ]+?)\s*-->")
+
+
+def expectations(root: Path) -> list[tuple[str, int, str]]:
+    found = []
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            for match in EXPECT.finditer(line):
+                target = number + int(match[1] or 0)
+                found.extend((rel, target, code) for code in re.split(r"[,\s]+", match[2]) if code)
+    return sorted(found)
+
+
+def lint_tree(root: Path, *paths: Path, **overrides: object) -> engine.Report:
+    """Lint `paths` (default: all of `root`) with `root`'s config, as the CLI would."""
+    settings = load_settings(list(paths) or [root], **overrides)  # type: ignore[arg-type]
+    all_files = files.project_files(settings.root)
+    targets = files.select_targets(list(paths) or [root], settings.root, all_files, settings.exclude)
+    return engine.lint(settings, targets, all_files)
+
+
+def found(report: engine.Report) -> list[tuple[str, int, str]]:
+    return sorted((d.path, d.line, d.code) for d in report.diagnostics)
+
+
+@pytest.fixture
+def project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Copy a fixture (a file or a folder) into an empty folder that is its own project root."""
+
+    def make(fixture: Path) -> Path:
+        root = tmp_path / "project"
+        if fixture.is_dir():
+            shutil.copytree(fixture, root)
+        else:
+            root.mkdir()
+            shutil.copy(fixture, root / fixture.name)
+        return root
+
+    return make
