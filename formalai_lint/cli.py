@@ -90,30 +90,23 @@ def main() -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of rule crashes.")
 @_reports_errors
-def check(
-    paths: tuple[Path, ...],
-    config_path: Path | None,
-    select: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    output_format: str,
-    verbose: bool,
-) -> None:
+def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
     from formalai_lint import engine, files, registry, report
     from formalai_lint.config import load_settings
     from formalai_lint.rules.internal_error import InternalError
 
     targets_given = list(paths) or [Path(".")]
+    output_format: str = opts["output_format"]
     for path in targets_given:
         if not path.exists() and not path.is_symlink():
             raise ConfigError(f"path `{path}` does not exist")
     settings = load_settings(
         targets_given,
-        config_path,
-        select=_selectors(select, "--select"),
-        extend_select=_selectors(extend_select, "--extend-select"),
-        ignore=_selectors(ignore, "--ignore"),
+        opts["config_path"],
+        select=_selectors(opts["select"], "--select"),
+        extend_select=_selectors(opts["extend_select"], "--extend-select"),
+        ignore=_selectors(opts["ignore"], "--ignore"),
     )
     source = str(settings.config_file or "the command line")
     for key in ("select", "extend_select", "ignore"):
@@ -127,7 +120,7 @@ def check(
     click.echo(report.render(result.diagnostics, output_format, settings.root, cwd), nl=False)
     if output_format == "text":
         click.echo(report.summary(result.diagnostics, result.files_checked), err=True)
-    if verbose:
+    if opts["verbose"]:
         for trace in result.tracebacks:
             click.echo(trace, err=True)
     if any(d.code == InternalError.code for d in result.diagnostics):

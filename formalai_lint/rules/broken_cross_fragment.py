@@ -27,7 +27,7 @@ class BrokenCrossFragment(ProjectRule):
                         doc.path,
                         link.line,
                         link.column,
-                        f"`{found.path}` has no heading or anchor `#{link.fragment}`"
+                        f"`{link.target.partition('#')[0]}` has no heading or anchor `#{link.fragment}`"
                         + did_you_mean(found.suggestion),
                         link.target,
                     )
