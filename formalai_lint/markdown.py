@@ -43,11 +43,14 @@ def _positioned(rule):  # type: ignore[no-untyped-def]
         start, count = state.pos, len(state.tokens)
         if not rule(state, silent):
             return False
-        if not silent and len(state.tokens) > count:
-            token = state.tokens[count]
-            token.meta["start"] = start
-            token.meta["end"] = state.pos
-            token.meta["raw"] = _raw_destination(state, start)
+        if not silent:
+            # pending text before the link is flushed into a token first: skip it
+            for token in state.tokens[count:]:
+                if token.type in ("link_open", "image"):
+                    token.meta["start"] = start
+                    token.meta["end"] = state.pos
+                    token.meta["raw"] = _raw_destination(state, start)
+                    break
         return True
 
     return wrapped
