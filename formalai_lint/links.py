@@ -84,7 +84,8 @@ def suggest_file(project: Project, source: str, wanted: str) -> str | None:
             best.append(candidate)
     if len(best) != 1:
         return None
-    return posixpath.relpath(best[0], posixpath.dirname(source) or ".")
+    relative = posixpath.relpath(best[0], posixpath.dirname(source) or ".")
+    return relative.replace(" ", "%20")  # written as a link destination must be
 
 
 def _shared_tail(a: list[str], b: list[str]) -> int:
