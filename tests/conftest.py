@@ -34,7 +34,9 @@ def lint_tree(root: Path, *paths: Path, **overrides: object) -> engine.Report:
     """Lint `paths` (default: all of `root`) with `root`'s config, as the CLI would."""
     settings = load_settings(list(paths) or [root], **overrides)  # type: ignore[arg-type]
     all_files = files.project_files(settings.root)
-    targets = files.select_targets(list(paths) or [root], settings.root, all_files, settings.exclude)
+    targets = files.select_targets(
+        list(paths) or [root], settings.root, all_files, settings.exclude
+    )
     return engine.lint(settings, targets, all_files)
 
 

@@ -79,7 +79,9 @@ def test_link_context_toc_related_and_plain() -> None:
 
 
 def test_link_positions_and_raw_targets() -> None:
-    text = "# T\n\n段落 [一](#一概述) 与\n> 引用里 [二](../b%20c.md#%E4%BA%8C) 和 ![图](img/x.png)\n"
+    text = (
+        "# T\n\n段落 [一](#一概述) 与\n> 引用里 [二](../b%20c.md#%E4%BA%8C) 和 ![图](img/x.png)\n"
+    )
     doc = Document("d/a.md", text)
     first, second, image = doc.links
     assert (first.line, first.column, first.target, first.fragment) == (3, 4, "#一概述", "一概述")
@@ -134,4 +136,6 @@ def test_html_anchors_tables_blocks_and_front_matter() -> None:
 def test_sections_end_before_the_next_heading_of_same_or_higher_level() -> None:
     doc = Document("a.md", CORPUS_STYLE)
     related = doc.related_sections
-    assert [(s.heading.text, s.start_line, s.end_line) for s in related] == [("四、相关主题", 19, 23)]
+    assert [(s.heading.text, s.start_line, s.end_line) for s in related] == [
+        ("四、相关主题", 19, 23)
+    ]

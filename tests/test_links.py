@@ -23,7 +23,9 @@ FILES = frozenset(
     }
 )
 DOCS = {
-    "concepts/01-基础/README.md": DocFacts("concepts/01-基础/README.md", "01", frozenset({"三主题结构"}), ()),
+    "concepts/01-基础/README.md": DocFacts(
+        "concepts/01-基础/README.md", "01", frozenset({"三主题结构"}), ()
+    ),
 }
 PROJECT = Project(FILES, DOCS)
 SOURCE = "concepts/03-Scaling Law/03.1-L0.md"

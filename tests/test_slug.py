@@ -15,7 +15,9 @@ from pathlib import Path
 from formalai_lint.document import Document
 from formalai_lint.slug import Slugger, slug
 
-CASES = json.loads((Path(__file__).parent / "data" / "github_slugger_cases.json").read_text("utf-8"))
+CASES = json.loads(
+    (Path(__file__).parent / "data" / "github_slugger_cases.json").read_text("utf-8")
+)
 
 
 def test_ids_match_github_slugger_in_sequence() -> None:
@@ -25,7 +27,12 @@ def test_ids_match_github_slugger_in_sequence() -> None:
 
 def test_duplicate_suffix_already_taken_is_skipped() -> None:
     slugger = Slugger()
-    assert [slugger.slug(t) for t in ["foo", "foo", "foo-1", "foo"]] == ["foo", "foo-1", "foo-1-1", "foo-2"]
+    assert [slugger.slug(t) for t in ["foo", "foo", "foo-1", "foo"]] == [
+        "foo",
+        "foo-1",
+        "foo-1-1",
+        "foo-2",
+    ]
 
 
 def test_no_collapsing_of_spaces() -> None:
