@@ -6,6 +6,7 @@ internal error (never a traceback for a user's mistake; `-v` shows tracebacks of
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -17,17 +18,41 @@ import click
 
 from formalai_lint import __version__
 from formalai_lint.config import ConfigError, is_selector
+from formalai_lint.report import FORMATS, STATISTICS_FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+class _UsageError(click.UsageError):
+    """A mistake on the command line, shown on one line (no usage block); exit code 2."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"formalai-lint: error: {self.format_message()}", err=True)
+
+
+def _one_line(error: click.UsageError) -> click.UsageError:
+    if isinstance(error, _UsageError):
+        return error
+    where = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
+    return _UsageError(error.format_message() + where)
+
+
 class _DefaultToCheck(click.Group):
-    """`formalai-lint docs/` means `formalai-lint check docs/`."""
+    """`formalai-lint docs/` means `formalai-lint check docs/`; usage errors take one line."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "--version")):
             args = ["check", *args]
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as e:
+            raise _one_line(e) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)  # parses the subcommand's own arguments
+        except click.UsageError as e:
+            raise _one_line(e) from None
 
 
 def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -83,12 +108,49 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="Rules not to run.")
 @click.option(
     "--output-format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="How to print diagnostics.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of rule crashes.")
+@click.option("--output-file", type=click.Path(path_type=Path), help="Write the output here instead of stdout.")
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of the diagnostics.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path),
+    help="Report only diagnostics not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path),
+    help="Record the diagnostics of this run in a baseline file, and exit 0.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for parsing  [default: the number of CPUs; 1 runs in-process]",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    help="Keep the cache here  [default: .formalai-lint-cache/ in the project root]",
+)
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (TOC rewrites) to the files.")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff, also retarget broken links to their one did-you-mean.",
+)
+@click.option("--diff", is_flag=True, help="Print a diff of what --fix would change, write nothing; exit 1 if any.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Show tracebacks of rule crashes, and what the level rules read and skipped.",
+)
 @_reports_errors
 def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
@@ -96,8 +158,17 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     from formalai_lint.config import load_settings
     from formalai_lint.rules.internal_error import InternalError
 
+    if opts["verbose"]:  # rules log what they read and skipped at DEBUG (formalai_lint.levels)
+        import logging
+
+        logging.basicConfig(format="%(name)s: %(message)s")
+        logging.getLogger("formalai_lint").setLevel(logging.DEBUG)
     targets_given = list(paths) or [Path(".")]
     output_format: str = opts["output_format"]
+    if opts["unsafe_fixes"] and not (opts["fix"] or opts["diff"]):
+        raise ConfigError("--unsafe-fixes only applies with --fix or --diff")
+    if opts["statistics"] and output_format not in STATISTICS_FORMATS:
+        raise ConfigError(f"--statistics prints text or json, not {output_format}")
     for path in targets_given:
         if not path.exists() and not path.is_symlink():
             raise ConfigError(f"path `{path}` does not exist")
@@ -110,22 +181,90 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     )
     source = str(settings.config_file or "the command line")
     for key in ("select", "extend_select", "ignore"):
-        registry.check_selectors(getattr(settings, key), source)
+        registry.check_selectors(getattr(settings, key), f"{source}: `{key.replace('_', '-')}`")
+    for glob, codes in settings.per_file_ignores:
+        registry.check_selectors(codes, f"{source}: `per-file-ignores.{glob}`")
+    for code in settings.severity:
+        if registry.find(code) is None:
+            raise ConfigError(f"{source}: `severity.{code}`: no rule {code} (see `formalai-lint rules`)")
 
     all_files = files.project_files(settings.root)
     targets = files.select_targets(targets_given, settings.root, all_files, settings.exclude)
-    result = engine.lint(settings, targets, all_files)
+    from formalai_lint.workers import options_from_cli
+
+    progress = output_format == "text" and sys.stderr.isatty()
+    run = options_from_cli(
+        settings.root, opts["jobs"], opts["no_cache"], opts["cache_dir"], progress, opts["verbose"]
+    )
+    if any(path.is_file() for path in targets_given):  # changed-files mode (pre-commit)
+        from formalai_lint.dependents import dependents
+
+        targets = sorted({*targets, *dependents(settings, targets, all_files, run)})
+    result = engine.lint(settings, targets, all_files, run)
+    crashed = any(d.code == InternalError.code for d in result.diagnostics)
+    if opts["write_baseline"]:
+        from formalai_lint import baseline
+
+        count = baseline.write(opts["write_baseline"], result.diagnostics, targets)
+        click.echo(f"formalai-lint: wrote {count} entries to {opts['write_baseline']}", err=True)
+        sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
+    diagnostics = _compare_baseline(opts["baseline_path"], result.diagnostics, targets)
+    fix_note = None
+    if opts["fix"] or opts["diff"]:
+        from formalai_lint import fix
+
+        diagnostics, fix_note = fix.from_cli(settings, opts, diagnostics, all_files, run)
+    elif output_format == "text":
+        from formalai_lint.fix import fixable_note
+
+        fix_note = fixable_note(diagnostics)
 
     cwd = Path.cwd()
-    click.echo(report.render(result.diagnostics, output_format, settings.root, cwd), nl=False)
-    if output_format == "text":
-        click.echo(report.summary(result.diagnostics, result.files_checked), err=True)
+    color = output_format == "text" and not opts["output_file"] and _color_allowed()
+    if opts["statistics"]:
+        output = report.statistics(diagnostics, output_format)
+    else:
+        output = report.render(diagnostics, output_format, settings.root, cwd, files=targets, color=color)
+    if opts["output_file"]:
+        _write_output(opts["output_file"], output)
+    else:
+        click.echo(output, nl=False, color=color)
+    click.echo(report.summary(diagnostics, result.files_checked), err=True)
+    if fix_note:
+        click.echo(fix_note, err=True)
     if opts["verbose"]:
         for trace in result.tracebacks:
             click.echo(trace, err=True)
-    if any(d.code == InternalError.code for d in result.diagnostics):
+    if crashed:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if any(d.severity == "error" for d in result.diagnostics) else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if any(d.severity == "error" for d in diagnostics) else EXIT_CLEAN)
+
+
+def _color_allowed() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _write_output(path: Path, output: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(output, encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot write output file `{path}`: {e.strerror or e}") from None
+
+
+def _compare_baseline(path: Path | None, diagnostics: list[Any], targets: Sequence[str]) -> list[Any]:
+    """The diagnostics not in the baseline file at `path` (all of them without one)."""
+    if path is None:
+        return diagnostics
+    from formalai_lint import baseline
+
+    outcome = baseline.compare(diagnostics, baseline.load(path), targets)
+    note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
+    if outcome.stale:
+        note += f"; {outcome.stale} of its entries no longer occur (prune with --write-baseline {path})"
+    click.echo(note, err=True)
+    return outcome.new
 
 
 @main.command("rules")

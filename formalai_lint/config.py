@@ -19,6 +19,7 @@ from typing import Any
 
 from formalai_lint.diagnostic import Severity
 from formalai_lint.document import DEFAULT_RELATED_PATTERN, DEFAULT_TOC_PATTERN, ParseOptions
+from formalai_lint.source import DEFAULT_MAX_BYTES, locate
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,6 +45,7 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     toc_pattern: str = DEFAULT_TOC_PATTERN
     related_pattern: str = DEFAULT_RELATED_PATTERN
+    max_file_size: int = DEFAULT_MAX_BYTES  # bytes; larger files get FL003 and are not read
     table: Mapping[str, Any] = field(default_factory=dict)  # the whole validated config table
 
     @property
@@ -60,7 +62,7 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
                 continue
             data = load_toml(candidate)
             if name == "pyproject.toml":
-                table = data.get("tool", {}).get("formalai-lint")
+                table = _tool_table(data, candidate)
                 if table is None:
                     continue
                 return candidate, table
@@ -74,17 +76,29 @@ def load_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 at byte {e.start}; TOML files are UTF-8") from None
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
 def load_explicit(path: Path) -> tuple[Path, dict[str, Any]]:
+    if path.is_dir():
+        raise ConfigError(f"config file `{path}` is a folder, not a file")
     if not path.is_file():
         raise ConfigError(f"config file `{path}` does not exist")
     data = load_toml(path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("formalai-lint", {})
+        data = _tool_table(data, path) or {}
     return path, data
+
+
+def _tool_table(data: dict[str, Any], path: Path) -> Any:
+    """`[tool.formalai-lint]` of a pyproject.toml, or None; its type is checked by the schema."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool`: expected a table, got {type(tool).__name__} {tool!r}")
+    return tool.get("formalai-lint")
 
 
 def validate(table: Mapping[str, Any], source: str) -> None:
@@ -142,12 +156,19 @@ def load_settings(
     paths: Sequence[Path], config_path: Path | None = None, **overrides: Any
 ) -> Settings:
     """Settings for linting `paths`; `overrides` (from the command line) win over the file."""
-    paths = [p.resolve() for p in paths]
+    paths = [locate(p) for p in paths]  # a symlinked file is not followed out of the project
     start = common_parent(paths)
     found = load_explicit(config_path) if config_path else find_config(start)
     config_file, table = (found[0].resolve(), found[1]) if found else (None, {})
     if config_file is not None:
-        validate(table, str(config_file))
+        from formalai_lint.cache import known_valid, remember_valid
+
+        if not known_valid(config_file.parent, table):  # jsonschema is slow to import
+            validate(table, str(config_file))
+            remember_valid(config_file.parent, table)
+        from formalai_lint.levels import check_config  # levels imports ConfigError from here
+
+        check_config(table, str(config_file))
     root = config_file.parent if config_file else (git_root(start) or start)
     for path in paths:
         if path != root and root not in path.parents:
@@ -170,6 +191,7 @@ def load_settings(
         severity={code: Severity(level) for code, level in table.get("severity", {}).items()},
         toc_pattern=table.get("toc-heading", DEFAULT_TOC_PATTERN),
         related_pattern=table.get("related-heading", DEFAULT_RELATED_PATTERN),
+        max_file_size=table.get("max-file-size", DEFAULT_MAX_BYTES),
         table=table,
     )
 

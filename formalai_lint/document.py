@@ -8,7 +8,8 @@ code/math blocks from here. Lines and columns are 1-based; columns count charact
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import unquote
@@ -27,9 +28,10 @@ ORDINAL_PREFIX = re.compile(
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _HTML_ANCHOR = re.compile(
-    r"""<a\b[^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
+    r"""<a\b[^<>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
 )
 _NEWLINES = re.compile(r"\r\n?")
+_NEWLINE = re.compile("\n")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 
 
@@ -72,6 +74,16 @@ class Link:
 class HtmlAnchor:
     id: str
     line: int
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An HTML comment outside code (`<!-- … -->`): suppressions are written as these."""
+
+    text: str  # between `<!--` and `-->`, stripped
+    line: int
+    column: int
+    end_line: int  # the line of its `-->`
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,7 @@ class _Builder:
     headings: list[Heading] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     html_anchors: list[HtmlAnchor] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     texts: list[TextBlock] = field(default_factory=list)
@@ -187,6 +200,7 @@ class Document:
         _walk(self.tokens, build)
         self.headings: tuple[Heading, ...] = tuple(build.headings)
         self.html_anchors: tuple[HtmlAnchor, ...] = tuple(build.html_anchors)
+        self.comments: tuple[Comment, ...] = tuple(build.comments)
         self.tables: tuple[Table, ...] = tuple(build.tables)
         self.blocks: tuple[Block, ...] = tuple(build.blocks)
         self.texts: tuple[TextBlock, ...] = tuple(build.texts)
@@ -203,7 +217,8 @@ class Document:
         result = []
         for i, heading in enumerate(self.headings):
             end = len(self.lines)
-            for later in self.headings[i + 1 :]:
+            for j in range(i + 1, len(self.headings)):  # no slicing: linear over a file
+                later = self.headings[j]
                 if later.level <= heading.level:
                     end = later.line - 1
                     break
@@ -242,18 +257,30 @@ def _front_matter(content: str | None) -> dict[str, str]:
 
 
 def _position(token: Token, offset: int, lines: list[str]) -> tuple[int, int]:
-    """Line and column in the file of character `offset` of an inline token's source."""
+    """Line and column in the file of character `offset` of an inline token's source.
+
+    The token's line starts and each line's column base are computed once and kept in
+    `token.meta`: thousands of links on one long line cost linear time, not quadratic.
+    """
     first = token.map[0] if token.map else 0
     content = token.content
-    line_index = content.count("\n", 0, offset)
-    line_start = content.rfind("\n", 0, offset) + 1
-    line_end = content.find("\n", offset)
-    source_line = content[line_start : line_end if line_end >= 0 else len(content)]
+    starts = token.meta.get("_line_starts")
+    if starts is None:
+        starts = token.meta["_line_starts"] = [0, *(m.end() for m in _NEWLINE.finditer(content))]
+        token.meta["_line_bases"] = {}
+    line_index = bisect_right(starts, offset) - 1
+    line_start = starts[line_index]
     number = min(first + line_index, len(lines) - 1)
-    original = lines[number]
-    base = original.find(source_line) if source_line else -1
-    if base < 0:
-        base = len(original) - len(original.lstrip())
+    bases: dict[int, int] = token.meta["_line_bases"]
+    base = bases.get(line_index)
+    if base is None:
+        line_end = content.find("\n", line_start)
+        source_line = content[line_start : line_end if line_end >= 0 else len(content)]
+        original = lines[number]
+        base = original.find(source_line) if source_line else -1
+        if base < 0:
+            base = len(original) - len(original.lstrip())
+        bases[line_index] = base
     return number + 1, base + offset - line_start + 1
 
 
@@ -328,6 +355,8 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             b.blocks.append(block)
         elif kind == "html_block" and token.map:
             _html_anchors(token.content, token.map[0] + 1, b)
+            for offset, raw in _comments_in(token.content):
+                _comment(token, offset, raw, b)
         elif kind == "front_matter":
             b.front_matter = token.content
 
@@ -340,19 +369,45 @@ def _last_content_line(lines: list[str], first: int, end: int) -> int:
 
 
 def _html_anchors(html: str, line: int, b: _Builder) -> None:
+    counted = 0  # newlines are counted incrementally: linear in the size of the block
     for match in _HTML_ANCHOR.finditer(html):
         anchor_id = next(g for g in match.groups() if g is not None)
-        b.html_anchors.append(HtmlAnchor(anchor_id, line + html.count("\n", 0, match.start())))
+        line += html.count("\n", counted, match.start())
+        counted = match.start()
+        b.html_anchors.append(HtmlAnchor(anchor_id, line))
+
+
+def _comments_in(html: str) -> Iterator[tuple[int, str]]:
+    """Each `<!-- … -->` with its offset. str.find, not a regex: linear when one never closes."""
+    start = html.find("<!--")
+    while start >= 0:
+        end = html.find("-->", start + 4)
+        if end < 0:
+            return
+        yield start, html[start : end + 3]
+        start = html.find("<!--", end + 3)
+
+
+def _comment(token: Token, offset: int, raw: str, b: _Builder) -> None:
+    """Record the comment `raw` found at `offset` of the token's source."""
+    line, column = _position(token, offset, b.lines)
+    text = raw.removeprefix("<!--").removesuffix("-->").strip()
+    b.comments.append(Comment(text, line, column, line + raw.count("\n")))
 
 
 def _inline(token: Token, b: _Builder) -> Link | None:
-    """Collect the links and HTML anchors of one inline token; return its first link."""
+    """Collect the links, HTML anchors and comments of one inline token; return its first link."""
     first: Link | None = None
     children = token.children or []
+    cursor = 0  # where to look for the next inline HTML in the token's source
     for i, child in enumerate(children):
         if child.type == "html_inline":
             line, _ = _position(token, 0, b.lines)
             _html_anchors(child.content, line, b)
+            if child.content.startswith("<!--"):
+                offset = token.content.find(child.content, cursor)
+                cursor = max(offset, cursor)
+                _comment(token, max(offset, 0), child.content, b)
             continue
         if child.type not in ("link_open", "image"):
             continue

@@ -9,18 +9,25 @@ the diagnostics are sorted. File I/O is limited to `source.read`.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
-from formalai_lint import registry, source
+from formalai_lint import registry, source, suppression
 from formalai_lint.config import Settings, selector_matches
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.links import MARKDOWN_SUFFIXES, join
 from formalai_lint.rule import DocFacts, FileRule, Project, ProjectRule, Rule
+from formalai_lint.rules.file_too_large import FileTooLarge
 from formalai_lint.rules.internal_error import InternalError
 from formalai_lint.rules.unreadable_file import UnreadableFile
+from formalai_lint.rules.unused_suppression import UnusedSuppression
+from formalai_lint.suppression import Directive
+
+if TYPE_CHECKING:
+    from formalai_lint import workers
 
 
 @dataclass
@@ -38,15 +45,19 @@ class Report:
 
 
 def parse(settings: Settings, path: str) -> Document:
-    return Document(path, source.read(settings.root / path), settings.parse_options)
+    text = source.read(settings.root / path, settings.root, settings.max_file_size)
+    return Document(path, text, settings.parse_options)
 
 
 def lint_file(settings: Settings, path: str, rules: Sequence[FileRule]) -> tuple[FileResult, list[str]]:
     """Phase 1 for one file: parse, run the file rules, keep the facts."""
     try:
         doc = parse(settings, path)
+    except source.TooLargeError as e:
+        diag = FileTooLarge(settings).diagnostic(path, 1, 1, f"not linted: {e}", e.reason)
+        return FileResult(path, None, [diag]), []
     except source.UnreadableError as e:
-        diag = UnreadableFile(settings).diagnostic(path, 1, 1, f"cannot read file: {e}", str(e))
+        diag = UnreadableFile(settings).diagnostic(path, 1, 1, f"cannot read file: {e}", e.reason)
         return FileResult(path, None, [diag]), []
     result = FileResult(path, DocFacts.of(doc))
     tracebacks: list[str] = []
@@ -81,7 +92,15 @@ def linked_documents(facts: Iterable[DocFacts], files: frozenset[str]) -> set[st
     return found
 
 
-def lint(settings: Settings, targets: Sequence[str], files: frozenset[str]) -> Report:
+def lint(
+    settings: Settings,
+    targets: Sequence[str],
+    files: frozenset[str],
+    options: workers.RunOptions | None = None,
+) -> Report:
+    """Lint `targets`; `options` says how phase 1 runs (default: in-process, no cache)."""
+    from formalai_lint import workers  # here: workers imports this module
+
     enabled = registry.enabled(settings)
     rules = [cls(settings) for cls in enabled]
     file_rules = [r for r in rules if isinstance(r, FileRule)]
@@ -90,19 +109,20 @@ def lint(settings: Settings, targets: Sequence[str], files: frozenset[str]) -> R
     diagnostics: list[Diagnostic] = []
     tracebacks: list[str] = []
     docs: dict[str, DocFacts] = {}
-    for path in targets:
-        result, crashes = lint_file(settings, path, file_rules)
-        diagnostics.extend(result.diagnostics)
-        tracebacks.extend(crashes)
-        if result.facts is not None:
-            docs[path] = result.facts
+    with workers.Phase1(settings, file_rules, options or workers.RunOptions()) as phase1:
+        for result, crashes in phase1.run(targets):
+            diagnostics.extend(result.diagnostics)
+            tracebacks.extend(crashes)
+            if result.facts is not None:
+                docs[result.path] = result.facts
+        if project_rules:  # the documents targets link to, for their facts only
+            linked = sorted(linked_documents(list(docs.values()), files) - docs.keys())
+            for result, _ in phase1.run(linked):
+                if result.facts is not None:  # unreadable: reported when it is a target
+                    docs[result.path] = result.facts
+        phase1.save(files)
 
     if project_rules:
-        for path in sorted(linked_documents(list(docs.values()), files) - docs.keys()):
-            try:
-                docs[path] = DocFacts.of(parse(settings, path))
-            except source.UnreadableError:
-                pass  # reported when that file itself is linted
         project = Project(files, docs, tuple(targets))
         for rule in project_rules:
             try:
@@ -112,8 +132,28 @@ def lint(settings: Settings, targets: Sequence[str], files: frozenset[str]) -> R
                 tracebacks.append(traceback.format_exc())
 
     codes = {cls.code for cls in enabled}
-    kept = (d for d in diagnostics if d.code in codes)
+    kept = [d for d in diagnostics if d.code in codes]
+    found = {path: docs[path].suppressions for path in targets if path in docs}
+    kept = _suppress(settings, enabled, kept, found)
     return Report(sorted(_configure(settings, kept)), len(targets), tracebacks)
+
+
+def _suppress(
+    settings: Settings,
+    enabled: Sequence[type[Rule]],
+    diagnostics: list[Diagnostic],
+    found: Mapping[str, Sequence[Directive]],
+) -> list[Diagnostic]:
+    """Apply the inline suppressions of the targets; report unused ones as FL901."""
+    fl901 = UnusedSuppression(settings) if UnusedSuppression in enabled else None
+    known = registry.all_rules()
+    return suppression.apply(
+        diagnostics,
+        found,
+        fl901,
+        [(r.code, r.name) for r in enabled],
+        [(r.code, r.name) for r in known],
+    )
 
 
 def _configure(settings: Settings, diagnostics: Iterable[Diagnostic]) -> Iterable[Diagnostic]:

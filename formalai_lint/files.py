@@ -1,4 +1,9 @@
-"""Which files exist under the project root, and which of them to lint."""
+"""Which files exist under the project root, and which of them to lint.
+
+The walk never leaves the root: symlinked folders are listed by os.walk but not entered, and
+a symlinked file is only listed here (its contents are read by `source.read`, which refuses
+one whose real path lies outside the root). `confine` does the same for configured paths.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ import os
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
+
+from formalai_lint.config import ConfigError
+from formalai_lint.source import is_inside, locate
 
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".formalai-lint-cache", ".tox", ".venv", "__pycache__"}
@@ -38,10 +46,24 @@ def select_targets(
     targets: set[str] = set()
     markdown = [f for f in files if f.endswith(MARKDOWN_SUFFIXES)]
     for path in paths:
-        rel = path.resolve().relative_to(root).as_posix()
+        rel = locate(path).relative_to(root).as_posix()
         if path.is_dir():
             prefix = "" if rel == "." else rel + "/"
             targets.update(f for f in markdown if f.startswith(prefix))
         else:
             targets.add(rel)
     return sorted(t for t in targets if not is_excluded(t, exclude))
+
+
+def confine(root: Path, value: str, key: str) -> Path:
+    """The absolute path a configured path `value` names, relative to the project root.
+
+    For any setting that is a path (a cache folder, a baseline file): `key` names the setting
+    in the error. Raises ConfigError when the path leaves the root, lexically (`../x`, `/x`)
+    or through a symlink (`link/x` where `link` points outside); it need not exist yet.
+    """
+    root = Path(os.path.realpath(root))
+    lexical = Path(os.path.normpath(root / value))
+    if not is_inside(root, lexical) or not is_inside(root, Path(os.path.realpath(lexical))):
+        raise ConfigError(f"`{key}` = {value!r} is outside the project root `{root}`")
+    return lexical

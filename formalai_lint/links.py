@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from formalai_lint.document import Link
 from formalai_lint.rule import Project
@@ -33,6 +34,7 @@ class Resolution:
     suggestion: str | None = None  # "did you mean" target, written as the link should be
 
 
+@lru_cache(maxsize=1 << 16)  # every project rule resolves the same links again
 def join(source: str, path: str) -> str | None:
     """The project-relative path a link in `source` names, or None if it leaves the root."""
     if path.startswith("/"):  # GitHub resolves root-relative links against the repository
@@ -104,14 +106,24 @@ _ANCHOR_KEYS: tuple[Callable[[str], str], ...] = (
 
 def suggest_anchor(fragment: str, anchors: Iterable[str]) -> str | None:
     """The one anchor that differs from `fragment` only by dashes, case or numbering."""
-    anchors = tuple(anchors)
-    for key in _ANCHOR_KEYS:
+    index = _anchor_index(anchors if isinstance(anchors, frozenset) else frozenset(anchors))
+    for key, by_key in zip(_ANCHOR_KEYS, index, strict=True):
         wanted = key(fragment)
         if not wanted:
             continue
-        matches = [a for a in anchors if key(a) == wanted]
+        matches = by_key.get(wanted, ())
         if len(matches) == 1:
             return matches[0]
         if matches:
             return None  # a tie: no guess
     return None
+
+
+@lru_cache(maxsize=16)
+def _anchor_index(anchors: frozenset[str]) -> tuple[dict[str, list[str]], ...]:
+    """Anchors grouped by each key, built once per document: many broken links stay linear."""
+    index: tuple[dict[str, list[str]], ...] = tuple({} for _ in _ANCHOR_KEYS)
+    for key, by_key in zip(_ANCHOR_KEYS, index, strict=True):
+        for anchor in anchors:
+            by_key.setdefault(key(anchor), []).append(anchor)
+    return index

@@ -1,31 +1,243 @@
-"""Turning diagnostics into output. Paths are shown relative to the working directory."""
+"""Turning diagnostics into output: text, json, sarif, github, junit, and statistics.
+
+Paths are shown relative to the working directory (in CI, the repository root), so that
+editors, GitHub annotations and code scanning find the files. Every format is a pure
+function of the diagnostics; the CLI decides where it goes.
+
+Rule documentation URLs follow one stable pattern, `RULE_URL.format(code=...)`: the rule's
+reference page `rules/FLxxx.md` in the project's repository.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
+import click
+
+from formalai_lint import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit")
+STATISTICS_FORMATS = ("text", "json")
+REPOSITORY = "https://github.com/formalai-lint/formalai-lint"
+RULE_URL = REPOSITORY + "/blob/main/rules/{code}.md"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def display_path(root: Path, path: str, cwd: Path) -> str:
     return Path(os.path.relpath(root / path, cwd)).as_posix()
 
 
-def render(diagnostics: Sequence[Diagnostic], fmt: str, root: Path, cwd: Path) -> str:
-    shown = [d.to_json() | {"path": display_path(root, d.path, cwd)} for d in diagnostics]
+def render(
+    diagnostics: Sequence[Diagnostic],
+    fmt: str,
+    root: Path,
+    cwd: Path,
+    *,
+    files: Sequence[str] = (),
+    color: bool = False,
+) -> str:
+    """The diagnostics in format `fmt`. `files` are the checked files (root-relative), for
+    the formats that list them (junit); `color` adds ANSI colours to text."""
+    shown = [(display_path(root, d.path, cwd), d) for d in diagnostics]
     if fmt == "json":
-        return json.dumps(shown, ensure_ascii=False, indent=2) + "\n"
+        return _json([d.to_json() | {"path": path} for path, d in shown])
+    if fmt == "sarif":
+        return _json(sarif(shown, cwd))
+    if fmt == "github":
+        return "".join(github_line(path, d) + "\n" for path, d in shown)
+    if fmt == "junit":
+        return junit(shown, [display_path(root, f, cwd) for f in files])
+    return "".join(text_line(path, d, color) + "\n" for path, d in shown)
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def text_line(path: str, d: Diagnostic, color: bool = False) -> str:
+    """`path:line:col: CODE message`, `[warning]` for warnings, `[*]` when a fix exists."""
+
+    def style(text: str, **how: object) -> str:
+        return click.style(text, **how) if color else text  # type: ignore[arg-type]
+
+    code_color = "red" if d.severity == Severity.ERROR else "yellow"
+    return (
+        f"{style(path, bold=True)}:{d.line}:{d.column}: {style(d.code, fg=code_color, bold=True)}"
+        + (" " + style("[*]", fg="cyan") if d.fixable else "")
+        + f" {d.message}"
+        + (" " + style("[warning]", fg="yellow") if d.severity == Severity.WARNING else "")
+    )
+
+
+# -- GitHub Actions workflow commands ---------------------------------------------------
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(path: str, d: Diagnostic) -> str:
+    """`::error file=…,line=…,col=…,title=CODE::message`: an annotation on the pull request."""
+    props = {"file": path, "line": d.line, "col": d.column}
+    if d.end_line is not None:
+        props["endLine"] = d.end_line
+    if d.end_column is not None:
+        props["endColumn"] = d.end_column
+    props["title"] = f"{d.code} {d.name}".strip()
+    command = "error" if d.severity == Severity.ERROR else "warning"
+    listed = ",".join(f"{k}={_escape_property(str(v))}" for k, v in props.items())
+    return f"::{command} {listed}::{_escape_data(d.message)}"
+
+
+# -- SARIF 2.1.0 ------------------------------------------------------------------------
+
+
+def fingerprint(d: Diagnostic) -> str:
+    """Stable across edits elsewhere in the file: path, code and offending text, as baselines."""
+    key = "\0".join((d.path, d.code, d.text or d.message))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def sarif_rules() -> list[dict[str, object]]:
+    """A reportingDescriptor for every registered rule."""
+    from formalai_lint import registry, resources
+
+    descriptors: list[dict[str, object]] = []
+    for rule in registry.all_rules():
+        url = RULE_URL.format(code=rule.code)
+        page = resources.rule_page(rule.code) or f"# {rule.code} {rule.name}\n\n{rule.summary}\n"
+        descriptors.append(
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "helpUri": url,
+                "help": {"text": f"{rule.summary}. See {url}", "markdown": page},
+                "defaultConfiguration": {"level": _level(rule.severity)},
+                "properties": {"tags": ["markdown", "documentation"]},
+            }
+        )
+    return descriptors
+
+
+def _level(severity: Severity) -> str:
+    return "error" if severity == Severity.ERROR else "warning"
+
+
+def sarif(shown: Sequence[tuple[str, Diagnostic]], cwd: Path) -> dict[str, object]:
+    rules = sarif_rules()
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    results = []
+    for path, d in shown:
+        region: dict[str, int] = {"startLine": d.line, "startColumn": d.column}
+        if d.end_line is not None:
+            region["endLine"] = d.end_line
+        if d.end_column is not None:
+            region["endColumn"] = d.end_column
+        result: dict[str, object] = {
+            "ruleId": d.code,
+            "level": _level(d.severity),
+            "message": {"text": d.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": quote(path), "uriBaseId": "%SRCROOT%"},
+                        "region": region,
+                    }
+                }
+            ],
+            "partialFingerprints": {"formalaiLint/v1": fingerprint(d)},
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "formalai-lint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": REPOSITORY,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": cwd.resolve().as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+# -- JUnit XML --------------------------------------------------------------------------
+
+
+def junit(shown: Sequence[tuple[str, Diagnostic]], files: Iterable[str]) -> str:
+    """One testcase per checked file; it fails when the file has an error-severity
+    diagnostic. Every diagnostic of the file is listed (warnings in system-out otherwise)."""
+    by_file: dict[str, list[Diagnostic]] = {path: [] for path in files}
+    for path, d in shown:
+        by_file.setdefault(path, []).append(d)
+    failures = sum(any(d.severity == Severity.ERROR for d in ds) for ds in by_file.values())
+    suites = ET.Element("testsuites", name="formalai-lint")
+    suite = ET.SubElement(suites, "testsuite", name="formalai-lint")
+    suite.set("tests", str(len(by_file)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suites.set("tests", str(len(by_file)))
+    suites.set("failures", str(failures))
+    for path in sorted(by_file):
+        diags = by_file[path]
+        case = ET.SubElement(suite, "testcase", name=path, classname="formalai-lint", file=path)
+        if not diags:
+            continue
+        listing = "\n".join(text_line(path, d) for d in diags)
+        errors = sum(d.severity == Severity.ERROR for d in diags)
+        if errors:
+            failure = ET.SubElement(case, "failure", type="formalai-lint")
+            failure.set("message", f"{errors} error{'s' * (errors != 1)} in {path}")
+            failure.text = listing
+        else:
+            ET.SubElement(case, "system-out").text = listing
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
+
+
+# -- Summaries --------------------------------------------------------------------------
+
+
+def statistics(diagnostics: Sequence[Diagnostic], fmt: str = "text") -> str:
+    """A count per rule, most frequent first: `  624  FL202  broken-link` (`[*]` fixable)."""
+    counts = Counter((d.code, d.name) for d in diagnostics)
+    fixable = Counter(d.code for d in diagnostics if d.fixable)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if fmt == "json":
+        return _json(
+            [
+                {"code": code, "name": name, "count": n, "fixable": fixable[code]}
+                for (code, name), n in rows
+            ]
+        )
+    width = len(str(rows[0][1])) if rows else 1
     return "".join(
-        f"{d['path']}:{d['line']}:{d['column']}: {d['code']} {d['message']}"
-        + (" [warning]" if d["severity"] == "warning" else "")
-        + "\n"
-        for d in shown
+        f"{n:>{width}}  {code}  {'[*] ' if fixable[code] else ''}{name}\n"
+        for (code, name), n in rows
     )
 
 

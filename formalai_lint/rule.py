@@ -12,12 +12,13 @@ entry-point group, exactly as the built-in rules do.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document, Link
+from formalai_lint.suppression import Directive, directives
 
 if TYPE_CHECKING:
     from formalai_lint.config import Settings
@@ -59,6 +60,11 @@ class ProjectRule(Rule):
         raise NotImplementedError
 
 
+def _shallow(obj: Any) -> dict[str, Any]:
+    """A dataclass of plain values as a dict: `asdict` without its (slow) deep copies."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
 @dataclass(frozen=True)
 class DocFacts:
     """What cross-file rules know of one document. Round-trips through JSON."""
@@ -67,18 +73,20 @@ class DocFacts:
     title: str | None
     anchors: frozenset[str]
     links: tuple[Link, ...]
+    suppressions: tuple[Directive, ...] = ()  # its `formalai-lint-…` comments
 
     @classmethod
     def of(cls, doc: Document) -> DocFacts:
         local = tuple(link for link in doc.links if not link.external)
-        return cls(doc.path, doc.title, doc.anchors, local)
+        return cls(doc.path, doc.title, doc.anchors, local, directives(doc.comments))
 
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "title": self.title,
             "anchors": sorted(self.anchors),
-            "links": [asdict(link) for link in self.links],
+            "links": [_shallow(link) for link in self.links],
+            "suppressions": [_shallow(d) for d in self.suppressions],
         }
 
     @classmethod
@@ -88,6 +96,10 @@ class DocFacts:
             title=data["title"],
             anchors=frozenset(data["anchors"]),
             links=tuple(Link(**link) for link in data["links"]),
+            suppressions=tuple(
+                Directive(**{**d, "selectors": tuple(d["selectors"])})
+                for d in data.get("suppressions", ())
+            ),
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from formalai_lint.document import Document, Heading, TocEntry
 
 
@@ -28,3 +30,19 @@ def same_title(text: str, title: str) -> bool:
 
 def did_you_mean(suggestion: str | None) -> str:
     return f" (did you mean `{suggestion}`?)" if suggestion else ""
+
+
+def tree_depths(headings: Sequence[Heading]) -> list[int]:
+    """How deep each heading sits in a TOC listing exactly these headings, in order.
+
+    A heading is one level deeper than the nearest heading above it of a higher level (`#`
+    is higher than `##`); a skipped level (`#` then `###`) does not add depth, since a
+    Markdown list cannot nest an item two levels below its parent.
+    """
+    depths, stack = [], []
+    for heading in headings:
+        while stack and stack[-1] >= heading.level:
+            stack.pop()
+        depths.append(len(stack))
+        stack.append(heading.level)
+    return depths

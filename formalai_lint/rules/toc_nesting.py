@@ -4,15 +4,16 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import matched_entries
+from formalai_lint.rules._toc import matched_entries, tree_depths
 
 
 class TocNesting(FileRule):
     """A TOC entry is indented to a depth that does not match its heading's level.
 
-    Each heading level is one list deeper than the level above it. Which level the outermost
-    list holds is what most entries agree on, so one stale or misplaced entry at the top
-    does not make every other entry look wrong.
+    Each heading level is one list deeper than the level above it; a skipped level (`#` then
+    `###`) adds no depth, as a list cannot nest an item two levels below its parent. Which
+    level the outermost list holds is what most entries agree on, so one stale or misplaced
+    entry at the top does not make every other entry look wrong.
     """
 
     code = "FL104"
@@ -23,10 +24,22 @@ class TocNesting(FileRule):
         matched = matched_entries(doc)
         if not matched:
             return
+        # The outermost list holds the level most entries agree on (one stale entry at the
+        # top must not shift every other entry); the tree spans that level to the lowest one.
         offsets = Counter(h.level - e.depth for e, h in matched)
         top = min(offsets, key=lambda level: (-offsets[level], level))
+        low = min(top, *(h.level for _, h in matched))
+        high = max(h.level for _, h in matched)
+        toc_heading = doc.toc.heading if doc.toc else None
+        lists_own = any(h == toc_heading for _, h in matched)
+        tree = [
+            h
+            for h in doc.headings
+            if low <= h.level <= high and (h != toc_heading or lists_own)
+        ]
+        depth_of = dict(zip((h.anchor for h in tree), tree_depths(tree), strict=True))
         for entry, heading in matched:
-            expected = heading.level - top
+            expected = depth_of[heading.anchor]
             if entry.depth != expected:
                 yield self.diagnostic(
                     doc.path,

@@ -17,7 +17,7 @@ class TocStaleEntry(FileRule):
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         if doc.toc is None:
             return
-        headings = [h.anchor for h in doc.headings]
+        headings = frozenset(h.anchor for h in doc.headings)  # indexed once by suggest_anchor
         for entry in doc.toc.entries:
             if entry.fragment not in doc.anchors:
                 hint = suggest_anchor(entry.fragment, headings)

@@ -1,0 +1,223 @@
+"""Benchmark formalai-lint against the parse floor, in one run, on the same files.
+
+    python benchmarks/bench.py                      # synthetic corpora of 500, 2,000, 8,000 docs
+    python benchmarks/bench.py --sizes 500,2000     # other sizes
+    python benchmarks/bench.py --dir ../shared/corpus/formalai   # any folder (linted in a copy)
+
+For each corpus it times, as separate processes and by wall clock:
+  (a) floor     read + markdown-it-py parse of every file in one process (benchmarks/floor.py)
+  (b) cold -j1  formalai-lint --jobs 1, empty cache
+  (c) cold -jN  formalai-lint --jobs <all CPUs>, empty cache
+  (d) warm      again, nothing changed (best of 3)
+  (e) 1 changed again after editing one document (best of 3, a new edit each time)
+  (f) pre-commit  formalai-lint on 5 edited documents, warm cache (best of 3)
+and prints each as a ratio to (a), with the peak resident memory of the largest process of
+any run. Then start-up: linting one small file vs `python -c "import markdown_it"` (best of
+10 each). Ratios compare runs made side by side on a shared machine; absolute times do not
+travel. The folders are generated (deterministically, from --seed) in a temporary folder,
+which is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))
+from floor import markdown_files  # noqa: E402
+from generate import generate  # noqa: E402
+
+LINT = [sys.executable, "-m", "formalai_lint"]
+CACHE = ".formalai-lint-cache"
+TARGETS = {"cold -j1": 1.25, "cold -jN": 0.75, "warm": 0.10, "1 changed": 0.15, "pre-commit": 0.05}
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu: float  # user + system seconds of the process and its workers
+    peak_mb: float  # largest resident set of the process or any of its workers
+    code: int
+    output: str  # hash of stdout
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        digest = hashlib.sha256(out.read()).hexdigest()[:12]
+    # wait4 reports the child and the children it waited for (its workers): the maximum RSS.
+    return Run(
+        elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode, digest
+    )
+
+
+def best(runs: list[Run]) -> Run:
+    return min(runs, key=lambda r: r.seconds)
+
+
+def edit(path: Path, counter: int) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"\n补充说明第 {counter} 条：内容有所更新。\n")
+
+
+def bench_folder(root: Path, jobs: int, rng: random.Random) -> dict[str, Run | float]:
+    docs = markdown_files(root)
+    size = sum(p.stat().st_size for p in docs) / 1e6
+    lint = [*LINT, "."]
+    results: dict[str, Run | float] = {"docs": len(docs), "MB": size}
+    results["floor"] = measure([sys.executable, str(HERE / "floor.py"), "."], root)
+    shutil.rmtree(root / CACHE, ignore_errors=True)
+    results["cold -j1"] = measure([*lint, "--jobs", "1"], root)
+    shutil.rmtree(root / CACHE, ignore_errors=True)
+    results["cold -jN"] = measure([*lint, "--jobs", str(jobs)], root)
+    results["warm"] = best([measure(lint, root) for _ in range(3)])
+    changed = []
+    for i in range(3):
+        edit(rng.choice(docs), i)
+        changed.append(measure(lint, root))
+    results["1 changed"] = best(changed)
+    precommit = []
+    for i in range(3):
+        chosen = rng.sample(docs, min(5, len(docs)))
+        for path in chosen:
+            edit(path, 100 + i)
+        names = [p.relative_to(root).as_posix() for p in chosen]
+        precommit.append(measure([*LINT, *names], root))
+    results["pre-commit"] = best(precommit)
+    return results
+
+
+def startup(tmp: Path) -> tuple[float, float, float]:
+    project = tmp / "startup"
+    project.mkdir()
+    (project / "a.md").write_text("# 小文件\n\n## 一、概述\n\n一句话。\n", encoding="utf-8")
+    (project / ".git").mkdir()  # a project root of its own, as in a repository
+    lint = best([measure([*LINT, "a.md"], project) for _ in range(10)]).seconds
+    (project / ".formalai-lint.toml").write_text("select = ['ALL']\n", encoding="utf-8")
+    configured = best([measure([*LINT, "a.md"], project) for _ in range(10)]).seconds
+    baseline = best(
+        [measure([sys.executable, "-c", "import markdown_it"], project) for _ in range(10)]
+    ).seconds
+    return lint, configured, baseline
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
+
+
+def load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def print_table(rows: list[tuple[str, dict[str, Run | float]]], jobs: int) -> None:
+    head = f"{'corpus':<14}{'docs':>6}{'MB':>7}{'floor s':>9}"
+    for name in TARGETS:
+        head += f"{name.replace('-jN', f'-j{jobs}'):>12}"
+    head += f"{'peak MB':>9}  outputs"
+    print(head)
+    for label, r in rows:
+        floor = r["floor"]
+        assert isinstance(floor, Run)
+        line = f"{label:<14}{r['docs']:>6}{r['MB']:>7.1f}{floor.seconds:>9.2f}"
+        peak = 0.0
+        for name in TARGETS:
+            run = r[name]
+            assert isinstance(run, Run)
+            line += f"{run.seconds / floor.seconds:>11.3f}x"
+            peak = max(peak, run.peak_mb)
+        same = {r[n].output for n in ("cold -j1", "cold -jN", "warm")}  # type: ignore[union-attr]
+        line += f"{peak:>9.0f}  {'identical' if len(same) == 1 else 'DIFFER'}"
+        print(line)
+    targets = "".join(f"{'<= ' + format(t, '.2f'):>12}" for t in TARGETS.values())
+    print(f"{'target':<36}{targets}{'< 400':>9}")
+    print()
+    for label, r in rows:
+        floor, cold = r["floor"], r["cold -j1"]
+        assert isinstance(floor, Run) and isinstance(cold, Run)
+        print(
+            f"{label}: cold -j1 {cold.seconds:.2f} s wall, CPU {cold.cpu:.2f} s"
+            f" = {cold.cpu / floor.cpu:.3f}x the floor's CPU {floor.cpu:.2f} s;"
+            f" floor {r['MB'] / floor.seconds:.2f} MB/s"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="500,2000,8000", help="comma-separated doc counts")
+    parser.add_argument(
+        "--dir", type=Path, action="append", default=[], help="bench this folder too"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="for (c)-(f)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.sizes else []
+
+    print(f"machine: {machine()}")
+    print(f"load average at start: {load()}")
+    rng = random.Random(args.seed)
+    rows: list[tuple[str, dict[str, Run | float]]] = []
+    with tempfile.TemporaryDirectory(prefix="formalai-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        for folder in args.dir:
+            copy = tmp / folder.resolve().name
+            shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".git", CACHE))
+            for path in copy.rglob("*"):
+                path.chmod(path.stat().st_mode | 0o200)  # a read-only source stays read-only
+            copy.chmod(copy.stat().st_mode | 0o200)
+            rows.append((folder.resolve().name[:13], bench_folder(copy, args.jobs, rng)))
+            shutil.rmtree(copy)
+        for n in sizes:
+            out = tmp / f"synthetic-{n}"
+            generate(out, n, args.seed)
+            rows.append((f"synthetic {n}", bench_folder(out, args.jobs, rng)))
+            shutil.rmtree(out)
+        lint, configured, baseline = startup(tmp)
+    print()
+    print_table(rows, args.jobs)
+    synthetic = [r for label, r in rows if label.startswith("synthetic")]
+    if len(synthetic) >= 2:
+        small, large = synthetic[0], synthetic[-1]
+        per_mb = [r["cold -j1"].seconds / r["MB"] for r in (small, large)]  # type: ignore[union-attr, operator]
+        print(
+            f"per-MB cost of cold -j1: {per_mb[1] * 1000:.0f} ms/MB at {large['docs']} docs vs"
+            f" {per_mb[0] * 1000:.0f} ms/MB at {small['docs']} docs = {per_mb[1] / per_mb[0]:.2f}x"
+            " (target <= 1.30)"
+        )
+    print(
+        f"start-up, one small file: {lint * 1000:.0f} ms ({lint / baseline:.2f}x), with a config file"
+        f" {configured * 1000:.0f} ms ({configured / baseline:.2f}x);"
+        f" python -c 'import markdown_it': {baseline * 1000:.0f} ms (target <= 2x)"
+    )
+    print(f"load average at end: {load()}")
+
+
+if __name__ == "__main__":
+    main()

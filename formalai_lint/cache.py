@@ -1,0 +1,332 @@
+"""The on-disk cache of phase-1 results: each document's facts and file diagnostics.
+
+A warm run reads and hashes every document, and re-parses only those whose content changed;
+project rules always run again, over the cached facts, so cross-file findings stay exact.
+
+Layout: `.formalai-lint-cache/` in the project root (or `--cache-dir`) holds a `.gitignore`
+(`*`), a `CACHEDIR.TAG`, and one file per *key* named `<key>.jsonl`. The key hashes
+everything that changes results besides a document's own bytes: the tool's version and code,
+the parser's version, the project root, every `Settings` field and the enabled rules. The
+file's first line names the key; each further line is one document:
+
+    <content hash> TAB <path as JSON> TAB <MAC> TAB <result as JSON>
+
+The MAC is a BLAKE2b of the rest of the line keyed with the cache key, so a line that is
+truncated, corrupted, or copied from another key's file (another config, another project)
+is ignored and its document parsed again: a cache entry is never trusted unchecked. The whole
+file is rewritten atomically (temporary file + rename) at the end of a run that changed it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import json
+import os
+import stat
+import sys
+import time
+from collections.abc import Collection, Mapping
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from formalai_lint.config import ConfigError, Settings
+from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.engine import FileResult
+from formalai_lint.rule import DocFacts, Rule
+
+DIR_NAME = ".formalai-lint-cache"
+FORMAT = "formalai-lint-cache 1"
+TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n# formalai-lint cache; see formalai-lint --help\n"
+)
+KEEP_KEYS = 4  # cache files of other keys kept (e.g. a pre-commit run with other options)
+SERIALISED_FIELDS = ("path", "facts", "diagnostics")  # of FileResult: extend both together
+
+
+class CacheUnavailable(Exception):
+    """The cache folder cannot be used; the run goes on without a cache."""
+
+
+def content_hash(path: Path, max_bytes: int | None = None) -> str | None:
+    """BLAKE2b of a regular file's bytes, or None when it is not one (a symlink, a folder, a
+    FIFO, unreadable) or is larger than `max_bytes`: such files are never cached, and never
+    opened here (`source.read` decides what becomes of them)."""
+    try:
+        if os.path.islink(path):
+            return None
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or (max_bytes is not None and info.st_size > max_bytes):
+            return None
+        digest = hashlib.blake2b(digest_size=16)
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def cache_key(settings: Settings, rules: Collection[type[Rule]]) -> str:
+    """A hash of everything besides a document's bytes that can change its phase-1 result."""
+    import markdown_it
+    import mdit_py_plugins
+
+    from formalai_lint import __version__
+
+    parts = {
+        "format": FORMAT,
+        "version": __version__,
+        "code": _code_fingerprint(rules),
+        "parser": [markdown_it.__version__, mdit_py_plugins.__version__],
+        "root": str(settings.root),
+        "settings": {
+            f.name: _plain(getattr(settings, f.name))
+            for f in fields(settings)
+            if f.name not in ("root", "config_file")
+        },
+        "rules": sorted(f"{r.__module__}.{r.__qualname__}" for r in rules),
+    }
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _code_fingerprint(rules: Collection[type[Rule]]) -> list[tuple[str, int, int]]:
+    """Size and mtime of this package's modules and of every rule's module, so that an edit
+    to the tool or to a plugin (even without a version bump) invalidates the cache."""
+    package = Path(__file__).parent
+    files = set(package.rglob("*.py"))
+    for rule in rules:
+        module = sys.modules.get(rule.__module__)
+        if module is not None and getattr(module, "__file__", None):
+            files.add(Path(module.__file__))  # type: ignore[arg-type]
+    found = []
+    for file in sorted(files):
+        with contextlib.suppress(OSError):
+            info = file.stat()
+            found.append((str(file), info.st_size, info.st_mtime_ns))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """`value` as JSON-able data, deterministic (no memory addresses, sets sorted)."""
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Path):
+        return str(value)
+    return f"{type(value).__qualname__}:{value}"
+
+
+def encode(result: FileResult) -> bytes:
+    """One line of UTF-8 JSON (JSON escapes every control character, and no byte of a
+    multi-byte UTF-8 sequence is a newline or a tab)."""
+    text = json.dumps(
+        {
+            "path": result.path,
+            "facts": None if result.facts is None else result.facts.to_json(),
+            "diagnostics": [d.to_json() for d in result.diagnostics],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return text.encode()
+
+
+def decode(body: bytes) -> FileResult:
+    data = json.loads(body)
+    facts = None if data["facts"] is None else DocFacts.from_json(data["facts"])
+    return FileResult(data["path"], facts, [Diagnostic.from_json(d) for d in data["diagnostics"]])
+
+
+def _config_digest(table: Mapping[str, Any]) -> str:
+    from formalai_lint import __version__
+    from formalai_lint.resources import data_dir
+
+    schema = (data_dir("schemas") / "config.schema.json").read_bytes()
+    text = json.dumps(_plain(table), sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(f"{__version__}\0{text}".encode() + schema, digest_size=16).hexdigest()
+
+
+def known_valid(root: Path, table: Mapping[str, Any]) -> bool:
+    """Whether this config table passed schema validation in an earlier run (of this tool
+    version and schema): importing jsonschema would cost more than a small lint."""
+    try:
+        return (root / DIR_NAME / "valid-config").read_text() == _config_digest(table)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def remember_valid(root: Path, table: Mapping[str, Any]) -> None:
+    """Note that `table` is valid, in the project's cache folder if there is one already
+    (a run with the cache creates it; `--no-cache` alone never does)."""
+    folder = root / DIR_NAME
+    if folder.is_dir() and not folder.is_symlink() and _writable(folder):
+        with contextlib.suppress(OSError):
+            _write_atomic(folder / "valid-config", _config_digest(table).encode())
+
+
+def check_dir(directory: Path) -> None:
+    """Refuse a folder that exists and holds something other than a formalai-lint cache:
+    `--cache-dir docs` must not litter (or prune) a folder of the user's."""
+    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+        raise ConfigError(f"--cache-dir: `{directory}` is not a folder")
+    if directory.is_dir() and not (directory / "CACHEDIR.TAG").is_file():
+        with contextlib.suppress(OSError):
+            if any(directory.iterdir()):
+                raise ConfigError(
+                    f"--cache-dir: `{directory}` is not empty and is not a formalai-lint cache"
+                    " (it has no CACHEDIR.TAG); give an empty or new folder"
+                )
+
+
+class Cache:
+    """The entries of one key: path -> (content hash, MAC, result), decoded on demand."""
+
+    def __init__(self, directory: Path, key: str) -> None:
+        self.directory = directory
+        self.key = key
+        self.file = directory / f"{key}.jsonl"
+        self._header = json.dumps({"format": FORMAT, "key": key}).encode()
+        self._mac_key = key.encode()
+        self._entries: dict[str, tuple[str, str, bytes]] = {}
+        self._dirty = False
+
+    @classmethod
+    def open(cls, directory: Path, key: str) -> Cache:
+        """Create the folder if needed and load the key's file; CacheUnavailable if the
+        folder cannot be written (a read-only project: its mode forbids writing, even to root)."""
+        try:
+            if directory.is_symlink():
+                raise CacheUnavailable(f"`{directory}` is a symlink")
+            existing = next(p for p in (directory, *directory.parents) if p.exists())
+            if not _writable(existing):
+                raise CacheUnavailable(f"`{existing}` is read-only")
+            directory.mkdir(parents=True, exist_ok=True)
+            for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", TAG)):
+                if not (directory / name).is_file():
+                    _write_atomic(directory / name, text.encode())
+        except OSError as e:
+            raise CacheUnavailable(f"cannot use `{directory}`: {e.strerror or e}") from None
+        cache = cls(directory, key)
+        cache._load()
+        return cache
+
+    def _load(self) -> None:
+        """Read the entries line by line (bodies stay undecoded bytes until asked for)."""
+        try:
+            with open(self.file, "rb") as f:
+                if f.readline().rstrip(b"\n") != self._header:
+                    self._dirty = True  # another format: rewritten on save
+                    return
+                for line in f:
+                    self._add(line.rstrip(b"\n"))
+        except OSError:
+            return
+
+    def _add(self, line: bytes) -> None:
+        parts = line.split(b"\t", 3)
+        try:
+            digest, path_json, mac = (part.decode("ascii") for part in parts[:3])
+            path = json.loads(path_json)
+        except (ValueError, UnicodeDecodeError):
+            self._dirty = True
+            return
+        if len(parts) == 4 and isinstance(path, str):
+            self._entries[path] = (digest, mac, parts[3])
+        else:
+            self._dirty = True
+
+    def _mac(self, path: str, digest: str, body: bytes) -> str:
+        message = b"\0".join((path.encode(), digest.encode(), body))
+        return hashlib.blake2b(message, key=self._mac_key, digest_size=16).hexdigest()
+
+    def get(self, path: str, digest: str) -> FileResult | None:
+        """The cached result of `path` if its content hash is `digest` and the entry is sound."""
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != digest:
+            return None
+        _, mac, body = entry
+        result = None
+        if mac == self._mac(path, digest, body):  # integrity, not secrecy: == is fine
+            with contextlib.suppress(Exception):  # malformed in any way: parse the file again
+                result = decode(body)
+        if result is None or not _belongs_to(result, path):
+            del self._entries[path]
+            self._dirty = True
+            return None
+        return result
+
+    def put(self, path: str, digest: str, body: bytes) -> None:
+        """Store `body`, a result as `encode` wrote it, for `path` with content hash `digest`."""
+        self._entries[path] = (digest, self._mac(path, digest, body), body)
+        self._dirty = True
+
+    def save(self, keep: Collection[str]) -> None:
+        """Write the file if anything changed, dropping entries of files not in `keep`
+        (deleted or renamed documents). Errors are ignored: the cache is only an aid."""
+        stale = [path for path in self._entries if path not in keep]
+        for path in stale:
+            del self._entries[path]
+        if not (self._dirty or stale):
+            return
+        lines = [self._header]
+        for path in sorted(self._entries):
+            digest, mac, body = self._entries[path]
+            lines.append(
+                b"\t".join((digest.encode(), json.dumps(path).encode(), mac.encode(), body))
+            )
+        lines.append(b"")
+        with contextlib.suppress(OSError):
+            _write_atomic(self.file, b"\n".join(lines))
+            self._dirty = False
+            self._prune()
+
+    def _prune(self) -> None:
+        """Keep the files of the few most recently used keys; drop stale temporary files."""
+        now = time.time()
+        others = []
+        for file in self.directory.iterdir():
+            with contextlib.suppress(OSError):
+                if file.name.endswith(".tmp") and now - file.stat().st_mtime > 3600:
+                    file.unlink()
+                elif file.suffix == ".jsonl" and file != self.file:
+                    others.append((file.stat().st_mtime, file))
+        for _, file in sorted(others, reverse=True)[KEEP_KEYS - 1 :]:
+            with contextlib.suppress(OSError):
+                file.unlink()
+
+
+def _writable(folder: Path) -> bool:
+    """Writable, and not marked read-only by its mode (which root would otherwise ignore)."""
+    return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
+
+
+def _belongs_to(result: FileResult, path: str) -> bool:
+    return (
+        result.path == path
+        and (result.facts is None or result.facts.path == path)
+        and all(d.path == path for d in result.diagnostics)
+    )
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise

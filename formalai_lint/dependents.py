@@ -1,0 +1,92 @@
+"""Changed-files mode: which other documents must be checked when only some files are given.
+
+Renaming a heading in `b.md` breaks a link in an untouched `a.md`, so a pre-commit run on
+`b.md` must check `a.md` too. `dependents()` finds every Markdown file of the project whose
+links point into the given files (the links an engine run would follow: a file, or a folder
+meaning its README.md).
+
+Parsing the whole project costs seconds, so documents are first screened by their text: a
+link can only reach `dir/b.md` if its path names `b.md`; it can only reach `dir/README.md` if
+it names `dir` (`dir`, `../dir/`, `dir/README.md`) or is written inside `dir` with `.`/`..`
+segments only (`README.md`, `./`, `../..`, `/`: these lead only to folders above the linking
+file). The text is screened after undoing Markdown escapes, HTML entities and
+percent-encoding, the ways a destination can be written; only the documents that pass are
+parsed. (A detour such as `../x/../README.md` is not followed.)
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from formalai_lint import registry, source
+from formalai_lint.config import Settings
+from formalai_lint.engine import linked_documents
+from formalai_lint.files import is_excluded
+from formalai_lint.links import MARKDOWN_SUFFIXES
+from formalai_lint.rule import FileRule
+
+if TYPE_CHECKING:
+    from formalai_lint.workers import RunOptions
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+# A link destination made of `.`/`..` segments only, or those and `README.md`, or `/`:
+# `](../)`, `](./README.md#x)`, `[ref]: ..`; the form that names no folder.
+_DOT_LINK = re.compile(
+    r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)"
+    r"(?:(?:\.\.?/)*\.\.?/?|(?:\.\.?/)*README\.md|/(?:README\.md)?)"
+    r"(?:[#?][^\s)>]*)?>?(?:\s|\)|$)",
+    re.M,
+)
+
+
+def dependents(
+    settings: Settings,
+    given: Sequence[str],
+    files: frozenset[str],
+    options: RunOptions | None = None,
+) -> list[str]:
+    """Markdown files not in `given` (and not excluded) whose links point into `given`.
+    The documents that pass the screen go through phase 1 like targets (`options`: workers
+    and cache), so that a warm pre-commit run reads them from the cache."""
+    from formalai_lint import workers  # here: workers imports the engine
+
+    targets = {path for path in given if path.endswith(MARKDOWN_SUFFIXES)}
+    folders = {posixpath.dirname(p) for p in targets if posixpath.basename(p) == "README.md"}
+    # `…/D/README.md` names D unless its folders are all `.`/`..`: then it is written inside D
+    names = {posixpath.basename(p) for p in targets if posixpath.basename(p) != "README.md"}
+    names |= {posixpath.basename(folder) for folder in folders if folder}
+    candidates = []
+    for path in sorted(files):
+        if path in targets or not path.endswith(MARKDOWN_SUFFIXES):
+            continue
+        if is_excluded(path, settings.exclude):
+            continue
+        inside = any(folder == "" or path.startswith(folder + "/") for folder in folders)
+        if _mentions(settings, path, names, inside):
+            candidates.append(path)
+    rules = [rule(settings) for rule in registry.enabled(settings)]
+    file_rules = [rule for rule in rules if isinstance(rule, FileRule)]
+    with workers.Phase1(settings, file_rules, options or workers.RunOptions()) as phase1:
+        outcomes = phase1.run(candidates)
+        phase1.save(files)
+    return [
+        result.path
+        for result, _ in outcomes
+        if result.facts is not None and linked_documents([result.facts], files) & targets
+    ]
+
+
+def _mentions(settings: Settings, path: str, names: set[str], dot_links: bool) -> bool:
+    """Whether the document's text names one of `names` or (with `dot_links`) has a link
+    made of `.`/`..` segments only."""
+    try:
+        text = source.read(settings.root / path, settings.root, settings.max_file_size)
+    except source.UnreadableError:
+        return False
+    decoded = unquote(html.unescape(_ESCAPED.sub(r"\1", text)))
+    return any(name in decoded for name in names) or bool(dot_links and _DOT_LINK.search(decoded))

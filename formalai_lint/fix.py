@@ -1,0 +1,322 @@
+"""`--fix`, `--unsafe-fixes`, `--diff`: apply the fixes to files, safely.
+
+`fix_document` is pure: a file's bytes and diagnostics in, its new bytes out. It applies the
+unsafe link fixes once (they move no heading, so one pass is enough), then rewrites the TOC
+until the TOC rules are quiet or nothing changes. After each step the document is parsed
+again and the step is dropped, with a warning, if the rendered HTML outside what it may
+change (the TOC's list; link destinations) is not the same.
+
+`run` is the I/O edge: it reads each file's bytes once, never writes a file that failed to
+decode, writes through a temporary file and `os.replace`, and skips a file whose bytes on
+disk changed since they were read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from formalai_lint import registry, source
+from formalai_lint.config import Settings
+from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.document import Document, ParseOptions
+from formalai_lint.fixes import html
+from formalai_lint.fixes.edits import EditError, SourceBytes
+from formalai_lint.fixes.links import LINK_CODES, link_edits
+from formalai_lint.fixes.toc import NotFixable, toc_edit
+from formalai_lint.links import MARKDOWN_SUFFIXES
+from formalai_lint.rule import DocFacts, FileRule, Project
+
+TOC_CODES = frozenset({"FL101", "FL102", "FL103", "FL104", "FL105"})
+MAX_ROUNDS = 4
+
+
+@dataclass
+class FileFix:
+    path: str
+    before: bytes
+    after: bytes
+    fixed: list[Diagnostic] = field(default_factory=list)
+    toc_rewritten: bool = False
+    links_retargeted: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.after != self.before
+
+
+def _key(diag: Diagnostic) -> tuple[str, str]:
+    return diag.code, diag.text
+
+
+def _toc_findings(doc: Document, rules: Sequence[FileRule]) -> list[Diagnostic]:
+    return [d for rule in rules for d in rule.check(doc)]
+
+
+def fix_document(
+    path: str,
+    data: bytes,
+    diagnostics: Sequence[Diagnostic],
+    toc_rules: Sequence[FileRule],
+    options: ParseOptions | None = None,
+    project: Project | None = None,
+    unsafe: bool = False,
+) -> FileFix:
+    """Fix one file's diagnostics. Raises `source.UnreadableError` if it does not decode."""
+    src = SourceBytes.of(data)
+    doc = Document(path, src.text, options)
+    result = FileFix(path, data, data)
+
+    wanted = [d for d in diagnostics if d.code in LINK_CODES] if unsafe else []
+    edits = link_edits(doc, wanted, project)
+    if edits:
+        try:
+            new_src = SourceBytes.of(src.apply([edit for edit, _ in edits]))
+        except EditError as e:
+            result.warnings.append(f"{path}: links not retargeted: {e}")
+        else:
+            new_doc = Document(path, new_src.text, options)
+            if html.outside_html(doc, toc=False, destinations=True) == html.outside_html(
+                new_doc, toc=False, destinations=True
+            ):
+                src, doc = new_src, new_doc
+                result.fixed.extend(diag for _, diag in edits)
+                result.links_retargeted = len(edits)
+            else:
+                result.warnings.append(
+                    f"{path}: links not retargeted: the rendered page would change"
+                )
+
+    toc_before = [d for d in diagnostics if d.code in TOC_CODES]
+    for _ in range(MAX_ROUNDS if toc_before else 0):
+        try:
+            edit = toc_edit(doc)
+            if edit is None:
+                break
+            new_src = SourceBytes.of(src.apply([edit]))
+        except (NotFixable, EditError) as e:
+            result.warnings.append(
+                f"{path}:{doc.toc.heading.line if doc.toc else 1}: TOC not rewritten: {e}"
+            )
+            break
+        new_doc = Document(path, new_src.text, options)
+        if new_doc.toc is None or html.outside_html(doc) != html.outside_html(new_doc):
+            result.warnings.append(
+                f"{path}: TOC not rewritten: the rendered page outside the TOC would change"
+            )
+            break
+        src, doc = new_src, new_doc
+        result.toc_rewritten = True
+        if not _toc_findings(doc, toc_rules):
+            break
+    if result.toc_rewritten:
+        remaining = Counter(_key(d) for d in _toc_findings(doc, toc_rules))
+        for diag in toc_before:
+            if remaining[_key(diag)] > 0:
+                remaining[_key(diag)] -= 1
+            else:
+                result.fixed.append(diag)
+    result.after = src.data
+    return result
+
+
+class _LazyFacts(Mapping[str, DocFacts]):
+    """Facts of project documents, parsed when a link fix first asks for them."""
+
+    def __init__(self, settings: Settings, files: frozenset[str]) -> None:
+        self.settings, self.files = settings, files
+        self.cache: dict[str, DocFacts | None] = {}
+
+    def __getitem__(self, path: str) -> DocFacts:
+        if path not in self.cache:
+            facts = None
+            if path in self.files and path.endswith(MARKDOWN_SUFFIXES):
+                try:
+                    root, limit = self.settings.root, self.settings.max_file_size
+                    text = source.read(root / path, root, limit)
+                    facts = DocFacts.of(Document(path, text, self.settings.parse_options))
+                except source.UnreadableError:
+                    pass
+            self.cache[path] = facts
+        found = self.cache[path]
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(p for p, f in self.cache.items() if f is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for f in self.cache.values() if f is not None)
+
+
+@dataclass
+class FixRun:
+    fixes: list[FileFix] = field(default_factory=list)  # files that changed (or would)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def fixed(self) -> int:
+        return sum(len(f.fixed) for f in self.fixes)
+
+    @property
+    def changed_paths(self) -> list[str]:
+        return [f.path for f in self.fixes]
+
+
+def _fixable_codes(unsafe: bool) -> frozenset[str]:
+    return TOC_CODES | LINK_CODES if unsafe else TOC_CODES
+
+
+def run(
+    settings: Settings,
+    diagnostics: Sequence[Diagnostic],
+    files: frozenset[str],
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+) -> FixRun:
+    """Fix every file that has a fixable diagnostic; write it back when `write`."""
+    codes = _fixable_codes(unsafe)
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diag in diagnostics:
+        if diag.code in codes:
+            by_path.setdefault(diag.path, []).append(diag)
+    toc_rules = [
+        cls(settings)
+        for cls in registry.enabled(settings)
+        if cls.code in TOC_CODES and issubclass(cls, FileRule)
+    ]
+    project = Project(files, _LazyFacts(settings, files)) if unsafe else None
+    outcome = FixRun()
+    for path in sorted(by_path):
+        full = settings.root / path
+        if full.is_symlink():
+            outcome.warnings.append(f"{path}: not fixed: it is a symbolic link")
+            continue
+        try:
+            data = full.read_bytes()
+            fixed = fix_document(
+                path, data, by_path[path], toc_rules, settings.parse_options, project, unsafe
+            )
+        except (OSError, source.UnreadableError) as e:
+            outcome.warnings.append(f"{path}: not fixed: {getattr(e, 'strerror', None) or e}")
+            continue
+        outcome.warnings.extend(fixed.warnings)
+        if not fixed.changed:
+            continue
+        if write:
+            problem = write_atomic(full, data, fixed.after)
+            if problem:
+                outcome.warnings.append(f"{path}: not written: {problem}")
+                continue
+        outcome.fixes.append(fixed)
+    return outcome
+
+
+def write_atomic(path: Path, expected: bytes, new: bytes) -> str | None:
+    """Replace the file's bytes with `new` if they are still `expected`; None, or why not."""
+    tmp = None
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        if path.read_bytes() != expected:
+            return "it changed on disk while it was being fixed"
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        return e.strerror or str(e)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return None
+
+
+def _display_lines(data: bytes) -> list[str]:
+    text = SourceBytes.of(data).text.replace("\r\n", "\n").replace("\r", "\n")
+    return [line + "\n" for line in text.split("\n")]
+
+
+def unified_diff(fixes: Sequence[FileFix], display: Mapping[str, str]) -> str:
+    """A unified diff of every change, paths as `display` shows them."""
+    chunks = []
+    for fix in fixes:
+        name = display.get(fix.path, fix.path)
+        chunks.extend(
+            difflib.unified_diff(
+                _display_lines(fix.before), _display_lines(fix.after), f"a/{name}", f"b/{name}"
+            )
+        )
+    return "".join(chunks)
+
+
+def summary(outcome: FixRun, remaining: int, *, applied: bool) -> str:
+    """`Fixed 12 diagnostics in 3 files (2 TOCs rewritten, 1 link retargeted); 5 remain.`"""
+    tocs = sum(f.toc_rewritten for f in outcome.fixes)
+    links = sum(f.links_retargeted for f in outcome.fixes)
+    files = len(outcome.fixes)
+    n = outcome.fixed
+    verb = "Fixed" if applied else "Would fix"
+    return (
+        f"{verb} {n} diagnostic{'s' * (n != 1)} in {files} file{'s' * (files != 1)}"
+        f" ({tocs} TOC{'s' * (tocs != 1)} rewritten, {links} link{'s' * (links != 1)} retargeted);"
+        f" {remaining} remain{'s' * (remaining == 1)}."
+    )
+
+
+def fixable_note(diagnostics: Sequence[Diagnostic]) -> str | None:
+    """`[*] 12 fixable with --fix.` when some diagnostics have a safe fix."""
+    n = sum(1 for d in diagnostics if d.fixable)
+    return f"[*] {n} fixable with --fix." if n else None
+
+
+def from_cli(
+    settings: Settings,
+    opts: Mapping[str, Any],
+    diagnostics: list[Diagnostic],
+    files: frozenset[str],
+    options: Any = None,
+) -> tuple[list[Diagnostic], str]:
+    """What `--fix` / `--diff` do in `check`: fix, then lint the changed files again.
+
+    With `--diff`, print the diff and exit (1 if anything would change). Otherwise return the
+    diagnostics left after fixing and the summary line.
+    """
+    from formalai_lint import engine, report
+
+    outcome = run(settings, diagnostics, files, unsafe=opts["unsafe_fixes"], write=not opts["diff"])
+    for warning in outcome.warnings:
+        click.echo(f"formalai-lint: warning: {warning}", err=True)
+    if opts["diff"]:
+        cwd = Path.cwd()
+        shown = {f.path: report.display_path(settings.root, f.path, cwd) for f in outcome.fixes}
+        click.echo(unified_diff(outcome.fixes, shown), nl=False)
+        click.echo(summary(outcome, len(diagnostics) - outcome.fixed, applied=False), err=True)
+        sys.exit(1 if outcome.fixes else 0)
+    changed = outcome.changed_paths
+    if changed:
+        again = engine.lint(settings, changed, files, options).diagnostics
+        if opts.get("baseline_path"):
+            from formalai_lint import baseline
+
+            entries = baseline.load(opts["baseline_path"])
+            again = baseline.compare(again, entries, changed).new
+        kept = [d for d in diagnostics if d.path not in set(changed)]
+        diagnostics = sorted([*kept, *again])
+    return diagnostics, summary(outcome, len(diagnostics), applied=True)

@@ -1,0 +1,90 @@
+"""The unsafe fixes for FL201, FL202, FL203 and FL301: retarget a broken link.
+
+A broken link is retargeted to the diagnostic's did-you-mean, and only then: a file of the
+same name elsewhere in the project sharing the longest tail of path parts with the wanted
+one, or an anchor of the target that differs only by dashes, case or numbering. The
+suggestion functions give no answer when two candidates tie, so neither does the fix.
+
+It is unsafe because it is a guess: the one candidate is very likely, not proven, right.
+Only the link's destination is replaced; its text, title and everything around it stay.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.document import Document, Link
+from formalai_lint.fixes.edits import Edit
+from formalai_lint.links import Status, resolve, suggest_anchor
+from formalai_lint.rule import Project
+
+LINK_CODES = frozenset({"FL201", "FL202", "FL203", "FL301"})
+_UNSAFE = frozenset(" ()<>\\")
+
+
+def _encoded(text: str, unsafe: frozenset[str] = _UNSAFE | {"%"}) -> str:
+    """A decoded path or fragment written so that a link destination reads it back."""
+    return "".join(quote(c) if c in unsafe or c.isspace() else c for c in text)
+
+
+def suggestion(doc: Document, link: Link, project: Project | None) -> str | None:
+    """The new destination, written as it goes in the source, or None without one clear candidate."""
+    if not link.path:
+        if link.fragment is None:
+            return None
+        hint = suggest_anchor(link.fragment, doc.anchors)
+        return "#" + _encoded(hint) if hint else None
+    if project is None:
+        return None
+    found = resolve(project, doc.path, link)
+    if found.suggestion is None:
+        return None
+    path, hash_, fragment = found.suggestion.partition("#")
+    if found.status is Status.MISSING_FILE:  # a path written for a link, a decoded fragment
+        return _encoded(path, _UNSAFE) + hash_ + _encoded(fragment)
+    if found.status is Status.MISSING_FRAGMENT:  # the path part is the link's own, as written
+        return path + hash_ + _encoded(fragment)
+    return None
+
+
+def _destination_span(doc: Document, link: Link) -> tuple[int, int] | None:
+    """Start and end offsets in `doc.text` of the link's destination as written."""
+    line_start = sum(len(line) + 1 for line in doc.lines[: link.line - 1])
+    start = line_start + link.column - 1
+    raw = link.target
+    if not raw or not doc.text.startswith(("[", "!["), start):
+        return None
+    at = doc.text.find(raw, start)
+    if at < 0 or "\n\n" in doc.text[start:at]:
+        return None
+    before = doc.text[start:at].rstrip(" \t\n")
+    if not before.endswith("]("):
+        return None  # a reference link, or the target text also occurs in the label
+    return at, at + len(raw)
+
+
+def _position(doc: Document, offset: int) -> tuple[int, int]:
+    line = doc.text.count("\n", 0, offset) + 1
+    return line, offset - (doc.text.rfind("\n", 0, offset) + 1) + 1
+
+
+def link_edits(
+    doc: Document, diagnostics: list[Diagnostic], project: Project | None
+) -> list[tuple[Edit, Diagnostic]]:
+    """An edit for each link diagnostic of `doc` with one clear new destination."""
+    by_place = {(link.line, link.column, link.target): link for link in doc.links}
+    result = []
+    for diag in diagnostics:
+        link = by_place.get((diag.line, diag.column, diag.text))
+        if diag.code not in LINK_CODES or link is None:
+            continue
+        new = suggestion(doc, link, project)
+        span = _destination_span(doc, link)
+        if new is None or span is None:
+            continue
+        if link.target.startswith("<") and link.target.endswith(">"):
+            new = f"<{new.removeprefix('<').replace('>', '')}>"
+        (line, column), (end_line, end_column) = _position(doc, span[0]), _position(doc, span[1])
+        result.append((Edit(line, column, end_line, end_column, new), diag))
+    return result

@@ -1,0 +1,228 @@
+"""What the level rules (FL401–FL407) share: the document's level, its tables, its values.
+
+Everything read or skipped is logged at DEBUG on `formalai_lint.levels` (`-v` shows it).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from formalai_lint import levels, quantities
+from formalai_lint.document import Cell, Document, Table
+from formalai_lint.levels import Interval, Level, LevelModel
+from formalai_lint.quantities import Formula, Quantity
+
+log = logging.getLogger("formalai_lint.levels")
+
+ADOPTION_LABELS = ("采用率", "2025采用率")
+CONVERGENCE_LABELS = ("收敛度",)
+DEFINITION_HEADING = "收敛状态"
+LEVEL_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])L(\d+)(?![0-9])")
+_PROSE_CONVERGENCE = re.compile(r"收敛度\s*(?:[:：]|为|约为?|达到?|是)?\s*(?=[<>≤≥≈约]?\s*\d)")
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+MATH_FENCES = ("math", "latex", "tex", "katex")
+
+
+def label(text: str) -> str:
+    """A table cell as a row or column label: markup and spaces dropped."""
+    return re.sub(r"[\s*_`]", "", text)
+
+
+@dataclass(frozen=True)
+class LevelDoc:
+    doc: Document
+    level: Level
+    model: LevelModel
+
+
+def declared_levels(doc: Document) -> dict[str, tuple[str, int]]:
+    """Where the document states its level: {"file name" | "H1" | "front matter": (id, line)}."""
+    found: dict[str, tuple[str, int]] = {}
+    by_file = levels.file_level(doc.path)
+    if by_file:
+        found["file name"] = (by_file, 1)
+    h1 = next((h for h in doc.headings if h.level == 1), None)
+    by_title = levels.title_level(h1.text if h1 else None)
+    if by_title and h1:
+        found["H1"] = (by_title, h1.line)
+    by_front = levels.front_matter_level(doc.front_matter)
+    if by_front:
+        found["front matter"] = (by_front, 1)
+    return found
+
+
+def level_doc(doc: Document, model: LevelModel) -> LevelDoc | None:
+    """The document's configured level, when it states exactly one; else None (skipped)."""
+    declared = declared_levels(doc)
+    ids = {level_id for level_id, _ in declared.values()}
+    if not ids:
+        return None
+    if len(ids) > 1:
+        log.debug("%s: skipped: its file name, H1 and front matter disagree on the level", doc.path)
+        return None
+    level = model.get(ids.pop())
+    if level is None:
+        log.debug(
+            "%s: skipped: level %s is not configured", doc.path, next(iter(declared.values()))[0]
+        )
+        return None
+    log.debug("%s: level document %s (from %s)", doc.path, level.id, ", ".join(declared))
+    return LevelDoc(doc, level, model)
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def column_levels(table: Table) -> dict[int, str]:
+    """Columns of a comparison table `| 维度 | L0: 反向分化 | L1: 未收敛 |` -> {1: "L0", 2: "L1"}."""
+    found = {}
+    for i, cell in enumerate(table.header):
+        ids = {f"L{m}" for m in LEVEL_IN_TEXT.findall(cell.text)}
+        if len(ids) == 1:
+            found[i] = ids.pop()
+    return found if len(set(found.values())) >= 2 else {}
+
+
+def is_definition(table: Table) -> bool:
+    return bool(table.heading and DEFINITION_HEADING in table.heading.title) and not column_levels(
+        table
+    )
+
+
+def definition_column(table: Table) -> int:
+    """The column that states the thresholds: headed 特征, else the first value column."""
+    return next((i for i, c in enumerate(table.header) if label(c.text) == "特征"), 1)
+
+
+def leading_values(cell: Cell) -> list[Quantity]:
+    """The values of a cell that starts with one (`40%`, `90%+ vs 5%`); [] for prose cells."""
+    values = quantities.cell_value(cell.text)
+    if values and values[0].start <= 2:
+        return values
+    return []
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value cell of a labelled row or column: what a rule compares with a level."""
+
+    cell: Cell
+    values: list[Quantity]
+    column: str  # the header of the value's column, or the row label in column layouts
+
+
+def readings(doc: Document, table: Table, labels: tuple[str, ...]) -> Iterator[list[Reading]]:
+    """Per labelled row (first cell in `labels`) or column (header in `labels`): its values."""
+    for row in table.rows:
+        if row and label(row[0].text) in labels:
+            yield list(_cells(doc, row[1:], [h.text for h in table.header[1:]]))
+    for j, header in enumerate(table.header):
+        if j and label(header.text) in labels:
+            cells = [row[j] for row in table.rows if len(row) > j]
+            names = [row[0].text if row else "" for row in table.rows if len(row) > j]
+            yield list(_cells(doc, cells, names))
+
+
+def _cells(
+    doc: Document, cells: tuple[Cell, ...] | list[Cell], names: list[str]
+) -> Iterator[Reading]:
+    for cell, name in zip(cells, names, strict=False):
+        values = leading_values(cell)
+        if values:
+            log.debug(
+                "%s:%d: read %s from `%s`",
+                doc.path,
+                cell.line,
+                ", ".join(v.text for v in values),
+                cell.text,
+            )
+            yield Reading(cell, values, label(name) or name)
+        elif re.search(r"\d", cell.text):
+            log.debug("%s:%d: skipped unreadable cell `%s`", doc.path, cell.line, cell.text)
+
+
+def contradicts(statement: Interval, defined: Interval) -> bool:
+    """A stated threshold contradicts a definition: a range must equal it, a value lie in it."""
+    if statement.is_point:
+        return not defined.contains(statement.low)
+    return not statement.same_as(defined)
+
+
+# --- prose and mermaid -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    value: Quantity
+    line: int
+    column: int
+    text: str
+
+
+def convergence_mentions(
+    text: str, doc_level: str, line: int, column: int, path: str
+) -> Iterator[Mention]:
+    """`收敛度 X%` in a text; skipped when its sentence names another level."""
+    for match in _PROSE_CONVERGENCE.finditer(text):
+        values = quantities.percents(text[match.end() :])
+        if not values or values[0].start > 1:
+            log.debug(
+                "%s:%d: skipped `%s…`: no percent after it",
+                path,
+                line,
+                text[match.start() : match.end() + 8],
+            )
+            continue
+        value = values[0]
+        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
+        end_match = _SENTENCE_END.search(text, match.end())
+        sentence = text[start : end_match.start() if end_match else len(text)]
+        others = {f"L{m}" for m in LEVEL_IN_TEXT.findall(sentence)} - {doc_level}
+        quoted = text[match.start() : match.end() + value.start + len(value.text)]
+        before = text[: match.start()]
+        at_line = line + before.count("\n")
+        at_column = (column if "\n" not in before else 1) + len(before) - (before.rfind("\n") + 1)
+        if others:
+            log.debug(
+                "%s:%d: skipped `%s`: the sentence names %s",
+                path,
+                at_line,
+                quoted,
+                ", ".join(sorted(others)),
+            )
+            continue
+        log.debug("%s:%d: read `%s`", path, at_line, quoted)
+        yield Mention(value, at_line, at_column, quoted)
+
+
+# --- formulas ----------------------------------------------------------------------------------
+
+_CONVERGENCE_LHS = re.compile(r"收敛度|convergence|^C(?:_\(?\w+\)?)?(?:\(T\))?$", re.IGNORECASE)
+
+
+def is_convergence(formula: Formula) -> bool:
+    return bool(_CONVERGENCE_LHS.search(formula.lhs.strip()))
+
+
+def formulas(doc: Document) -> Iterator[Formula]:
+    """Readable formula lines of the ```math fences and `$$` blocks."""
+    for block in doc.blocks:
+        if block.kind == "fence" and (block.info.split() or [""])[0] not in MATH_FENCES:
+            continue
+        # a `$$` block's content starts on the `$$` line itself (empty when `$$` stands alone)
+        first_line = block.line if block.kind == "math" else block.content_line
+        first_column = 3 if block.kind == "math" else 1
+        for formula in quantities.formulas(block.content, first_line, first_column):
+            log.debug(
+                "%s:%d: read formula: terms %s, computed %s, stated %s, ≈ %s",
+                doc.path,
+                formula.line,
+                [t.text for t in formula.terms],
+                formula.computed,
+                formula.stated_text or "-",
+                formula.approx_text or "-",
+            )
+            yield formula

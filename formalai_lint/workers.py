@@ -1,0 +1,305 @@
+"""Phase 1 at scale: each document parsed once, in worker processes, through the cache.
+
+`Phase1.run(paths)` returns one `(FileResult, tracebacks)` per path, in the order given,
+whatever the number of workers: results come from the cache when the document's bytes are
+unchanged, else from `engine.lint_file` run in-process (`--jobs 1`, or little to do) or in a
+pool of worker processes that build their own rules from the (picklable) `Settings`.
+Workers return compact results (facts and file diagnostics, never documents); project rules
+run once in the parent.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from formalai_lint import registry
+from formalai_lint.cache import (
+    DIR_NAME,
+    Cache,
+    CacheUnavailable,
+    cache_key,
+    check_dir,
+    content_hash,
+    encode,
+)
+from formalai_lint.config import ConfigError, Settings
+from formalai_lint.engine import FileResult, lint_file
+from formalai_lint.rule import FileRule
+from formalai_lint.rules.internal_error import InternalError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# Below this many bytes to parse, a pool costs more than it saves (fork, pickling).
+PARALLEL_MIN_BYTES = 256 * 1024
+TASKS_PER_WORKER = 32  # chunks per worker: small enough to balance, large enough to batch
+PROGRESS_AFTER = 1.0  # seconds before a progress bar appears
+
+Outcome = tuple[FileResult, list[str]]  # a file's result and the tracebacks of crashed rules
+# A linted file: path, outcome, and (when caching) its content hash taken after linting and
+# its result encoded for the cache, done in the worker so the parent only writes it.
+Linted = tuple[str, Outcome, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run phase 1. The defaults (one process, no cache, silent) suit library calls
+    and tests; the command line passes its own."""
+
+    jobs: int = 1
+    cache_dir: Path | None = None  # None: no cache
+    progress: bool = False
+    verbose: bool = False  # say why the cache is not used
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def options_from_cli(
+    root: Path,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    progress: bool,
+    verbose: bool,
+) -> RunOptions:
+    if cache_dir is not None and not no_cache:
+        check_dir(cache_dir.absolute())
+    directory = None if no_cache else (cache_dir.absolute() if cache_dir else root / DIR_NAME)
+    return RunOptions(jobs or default_jobs(), directory, progress, verbose)
+
+
+class Phase1:
+    """Runs `lint_file` on documents, each at most once per run; use as a context manager."""
+
+    def __init__(
+        self, settings: Settings, file_rules: Sequence[FileRule], options: RunOptions
+    ) -> None:
+        self.settings = settings
+        self.rules = list(file_rules)
+        self.options = options
+        self.cache = self._open_cache()
+        self.progress = Progress(options.progress)
+        self._pool: ProcessPoolExecutor | None = None
+        self._gc = _collecting_less()
+
+    def _open_cache(self) -> Cache | None:
+        if self.options.cache_dir is None:
+            return None
+        try:
+            key = cache_key(self.settings, registry.enabled(self.settings))
+            return Cache.open(self.options.cache_dir, key)
+        except CacheUnavailable as e:
+            if self.options.verbose:
+                print(f"formalai-lint: running without a cache: {e}", file=sys.stderr)
+            return None
+
+    def __enter__(self) -> Phase1:
+        self._gc.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._gc.__exit__(None, None, None)
+        self.progress.close()
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def save(self, files: frozenset[str]) -> None:
+        """Write the cache, keeping the entries of files that still exist."""
+        if self.cache is not None:
+            self.cache.save(files)
+
+    def run(self, paths: Sequence[str]) -> list[Outcome]:
+        root, limit = self.settings.root, self.settings.max_file_size
+        outcomes: dict[str, Outcome] = {}
+        todo: dict[str, str | None] = {}  # path -> content hash before linting
+        self.progress.add(len(paths))
+        for path in paths:
+            digest = content_hash(root / path, limit) if self.cache is not None else None
+            cached = self.cache.get(path, digest) if self.cache is not None and digest else None
+            if cached is not None:
+                outcomes[path] = (cached, [])
+                self.progress.advance(1)
+            else:
+                todo[path] = digest
+        for path, outcome, digest_after, body in self._execute(list(todo)):
+            outcomes[path] = outcome
+            before = todo[path]
+            # Cache only a clean result of bytes that did not change while being linted.
+            if self.cache is not None and body is not None and before and before == digest_after:
+                self.cache.put(path, before, body)
+            self.progress.advance(1)
+        return [outcomes[path] for path in paths]
+
+    def _execute(self, paths: list[str]) -> Iterator[Linted]:
+        hashing = self.cache is not None
+        if self.options.jobs <= 1 or len(paths) < 2:
+            for path in paths:
+                yield _lint_one(self.settings, self.rules, path, hashing)
+            return
+        sizes = {path: _size(self.settings.root / path) for path in paths}
+        if sum(sizes.values()) < PARALLEL_MIN_BYTES:
+            for path in paths:
+                yield _lint_one(self.settings, self.rules, path, hashing)
+            return
+        yield from self._in_pool(paths, sizes, hashing)
+
+    def _in_pool(self, paths: list[str], sizes: dict[str, int], hashing: bool) -> Iterator[Linted]:
+        # Imported here: they cost start-up time that a small run never needs back.
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.options.jobs,
+                mp_context=_context(),
+                initializer=_init_worker,
+                initargs=(self.settings,),
+            )
+        pending: set[Future[list[Linted]]] = {
+            self._pool.submit(_lint_chunk, chunk, hashing)
+            for chunk in _chunks(paths, sizes, self.options.jobs * TASKS_PER_WORKER)
+        }
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield from future.result()
+                self.progress.draw()
+        except BrokenProcessPool:
+            raise ConfigError(
+                "a worker process died (out of memory?); run with --jobs 1 to find the file"
+            ) from None
+
+
+def _chunks(paths: list[str], sizes: dict[str, int], count: int) -> list[list[str]]:
+    """About `count` chunks of similar total size, largest files first (they finish last
+    otherwise). Results are reordered by the caller, so chunk order does not matter."""
+    ordered = sorted(paths, key=lambda p: (-sizes[p], p))
+    budget = max(1, sum(sizes.values()) // count)
+    chunks: list[list[str]] = [[]]
+    filled = 0
+    for path in ordered:
+        if chunks[-1] and filled + sizes[path] > budget:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(path)
+        filled += sizes[path]
+    return chunks
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _context():  # type: ignore[no-untyped-def]
+    """`fork` where it is safe (Linux): workers start at once with everything imported.
+    Elsewhere the platform default; workers then rebuild their rules from `Settings`."""
+    import multiprocessing
+
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+@contextmanager
+def _collecting_less() -> Iterator[None]:
+    """Parsing allocates millions of short-lived objects that reference counting frees; the
+    cyclic collector's frequent young-generation passes over them cost 10-15 % of the parse
+    for nothing. Collect less often meanwhile, and never scan what was loaded before."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+_worker: tuple[Settings, list[FileRule]] | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker
+    _collecting_less().__enter__()  # for the life of the worker process
+    rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
+    _worker = (settings, rules)  # type: ignore[misc]
+
+
+def _lint_chunk(paths: list[str], hashing: bool) -> list[Linted]:
+    assert _worker is not None, "worker not initialised"
+    settings, rules = _worker
+    return [_lint_one(settings, rules, path, hashing) for path in paths]
+
+
+def _lint_one(settings: Settings, rules: Sequence[FileRule], path: str, hashing: bool) -> Linted:
+    """`lint_file`, with its content hash taken afterwards; a crash outside the rules (in
+    parsing) becomes FL002 for that file, the same in a worker as in-process."""
+    try:
+        outcome = lint_file(settings, path, rules)
+    except Exception as e:
+        message = f"parsing crashed: {type(e).__name__}: {e}"
+        diag = InternalError(settings).diagnostic(path, 1, 1, message, "parse")
+        outcome = (FileResult(path, None, [diag]), [traceback.format_exc()])
+    if not hashing or outcome[1]:  # not caching, or a rule crashed: not worth keeping
+        return path, outcome, None, None
+    digest = content_hash(settings.root / path, settings.max_file_size)
+    return path, outcome, digest, encode(outcome[0])
+
+
+class Progress:
+    """`done/total files` on stderr, drawn only on request, after PROGRESS_AFTER seconds."""
+
+    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.total = 0
+        self.done = 0
+        self.start = time.monotonic()
+        self._shown = False
+        self._last = 0.0
+
+    def add(self, count: int) -> None:
+        self.total += count
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        self.draw()
+
+    def draw(self) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start < PROGRESS_AFTER or now - self._last < 0.1:
+            return
+        self._last = now
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        bar = "#" * filled + "." * (width - filled)
+        self.stream.write(f"\rformalai-lint [{bar}] {self.done}/{self.total} files")
+        self.stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown = False

@@ -1,0 +1,160 @@
+"""Fuzzing: Markdown built from a grammar of what the rules read, mixed with random bytes.
+
+Properties, for every generated project of three files:
+- no exception escapes and no rule crashes (no FL002);
+- every diagnostic names a file of the project and a line (and column) that exists in it;
+- linting twice gives the same diagnostics.
+
+CI runs a short profile (FORMALAI_FUZZ_EXAMPLES, default 150 examples). A long run:
+    FORMALAI_FUZZ_EXAMPLES=100000 python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from formalai_lint import engine, files, source
+from formalai_lint.config import Settings, load_settings
+
+EXAMPLES = int(os.environ.get("FORMALAI_FUZZ_EXAMPLES", "150"))
+NAMES = ("README.md", "other.md", "sub/深 层.md")
+NEWLINES = re.compile(r"\r\n?|\n")
+
+words = st.sampled_from(
+    ["目录", "相关主题", "收敛", "二、", "1.2 ", "第三章", "Contents", "AI", "🎉", "！？", "（注）",
+     "`code`", "$x^2$", "**粗**", "_斜_", "<a id=\"锚\"></a>", "&amp;", "\\*", "[", "]", "*", "|"]
+)  # fmt: skip
+text = st.one_of(
+    st.lists(words, min_size=0, max_size=5).map(" ".join),
+    st.text(max_size=12),
+)
+anchor = st.one_of(
+    text.map(lambda t: re.sub(r"\s+", "-", t.strip().lower())),
+    st.sampled_from(["目录", "二收敛", "-1", "", "%E7%9B%AE%E5%BD%95", "a b"]),
+)
+target = st.one_of(
+    anchor.map(lambda a: "#" + a),
+    st.sampled_from(["other.md", "sub/深%20层.md", "./sub/", "../other.md", "../../etc/passwd",
+                     "/etc/passwd", "file:///etc/passwd", "javascript:alert(1)",
+                     "data:text/html,<b>x</b>", "missing.md", "sub", "<sub/深 层.md>"]),
+    st.tuples(st.sampled_from(["other.md", "README.md", "../README.md"]), anchor).map("#".join),
+)  # fmt: skip
+link = st.builds(lambda t, u: f"[{t}]({u})", text, target)
+heading = st.builds(lambda n, t: "#" * n + " " + t, st.integers(1, 7), text)
+toc = st.builds(
+    lambda title, items: (
+        f"## {title}\n\n" + "\n".join(f"{'  ' * depth}- [{t}](#{a})" for depth, t, a in items)
+    ),
+    st.sampled_from(["目录", "二、目录", "Contents", "相关主题"]),
+    st.lists(st.tuples(st.integers(0, 3), text, anchor), max_size=6),
+)
+table = st.builds(
+    lambda rows: "\n".join("| " + " | ".join(cells) + " |" for cells in rows),
+    st.lists(
+        st.one_of(
+            st.lists(st.one_of(text, link), min_size=1, max_size=4),
+            st.just(["---", "---"]),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+)
+math = st.one_of(
+    st.builds(lambda t: f"$$\n{t}\n$$", text),
+    st.builds(lambda t: f"${t}$", text),
+    st.just("$$"),
+)
+fence = st.builds(
+    lambda mark, info, body, close: f"{mark}{info}\n{body}\n" + (mark if close else ""),
+    st.sampled_from(["```", "~~~", "````"]),
+    st.sampled_from(["", "markdown", "python", "math"]),
+    st.one_of(text, link, heading),
+    st.booleans(),
+)
+comment = st.one_of(
+    st.builds(lambda t: f"<!-- {t} -->", text),
+    st.sampled_from(
+        ["<!--", "-->", "<!-- formalai-lint: ignore FL201 -->", "<!-- expect: FL201 -->"]
+    ),
+)
+prefix = st.sampled_from(["", "", "", "> ", "- ", "1. ", "    ", "> - ", "\t"])
+block = st.builds(
+    lambda p, b: p + b,
+    prefix,
+    st.one_of(heading, toc, link, table, math, fence, comment, text, st.just("---\ntitle: x\n---")),
+)
+document = st.builds(
+    lambda blocks, newline: newline.join(blocks).replace("\n", newline),
+    st.lists(block, max_size=12),
+    st.sampled_from(["\n", "\n\n", "\r\n", "\r"]),
+)
+
+
+@st.composite
+def encoded(draw: st.DrawFn) -> bytes:
+    """A document as bytes, perhaps with a BOM or UTF-16, perhaps with random bytes spliced in."""
+    doc = draw(document)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16"]))
+    data = bytearray(doc.encode(encoding, errors="surrogatepass"))
+    for _ in range(draw(st.integers(0, 3))):
+        position = draw(st.integers(0, len(data)))
+        data[position:position] = draw(st.binary(max_size=4))
+    return bytes(data)
+
+
+@given(st.lists(encoded(), min_size=len(NAMES), max_size=len(NAMES)))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+def test_generated_projects(tmp_path_factory, contents: list[bytes]) -> None:  # type: ignore[no-untyped-def]
+    root, config = _project(tmp_path_factory)
+    for name, data in zip(NAMES, contents, strict=True):
+        (root / name).write_bytes(data)
+    first = _lint(config)
+    second = _lint(config)
+    assert [d.to_json() for d in first] == [d.to_json() for d in second]
+    assert not [d for d in first if d.code == "FL002"], "a rule crashed"
+    lines = {name: _lines(data) for name, data in zip(NAMES, contents, strict=True)}
+    for diag in first:
+        assert diag.path in lines, diag
+        file_lines = lines[diag.path]
+        if file_lines is None:  # undecodable: only the FL001 at the top of the file
+            assert (diag.code, diag.line, diag.column) == ("FL001", 1, 1), diag
+            continue
+        assert 1 <= diag.line <= len(file_lines), diag
+        assert 1 <= diag.column <= len(file_lines[diag.line - 1]) + 1, diag
+
+
+_ROOTS: dict[int, tuple[Path, Settings]] = {}
+
+
+def _project(factory) -> tuple[Path, Settings]:  # type: ignore[no-untyped-def]
+    """One folder for the whole run (a fixture per example would make hypothesis complain)."""
+    if id(factory) not in _ROOTS:
+        root = factory.mktemp("fuzz")
+        (root / "sub").mkdir()
+        (root / ".git").mkdir()  # marks the project root, so no config above it is used
+        _ROOTS[id(factory)] = root, load_settings([root])
+    return _ROOTS[id(factory)]
+
+
+def _lint(settings: Settings) -> list:  # type: ignore[type-arg]
+    root = settings.root
+    all_files = files.project_files(root)
+    targets = files.select_targets([root], settings.root, all_files, settings.exclude)
+    return engine.lint(settings, targets, all_files).diagnostics
+
+
+def _lines(data: bytes) -> list[str] | None:
+    try:
+        text = source.decode(data)
+    except source.UnreadableError:
+        return None
+    return NEWLINES.split(text.removeprefix("\ufeff"))
