@@ -281,16 +281,20 @@ class Cache:
             del self._entries[path]
         if not (self._dirty or stale):
             return
-        lines = [self._header]
-        for path in sorted(self._entries):
-            digest, mac, body = self._entries[path]
-            lines.append(
-                b"\t".join((digest.encode(), json.dumps(path).encode(), mac.encode(), body))
-            )
-        lines.append(b"")
+        temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+        try:
+            with open(temporary, "wb") as f:  # line by line: no second copy of every body
+                f.write(self._header + b"\n")
+                for path in sorted(self._entries):
+                    digest, mac, body = self._entries[path]
+                    f.write(f"{digest}\t{json.dumps(path)}\t{mac}\t".encode() + body + b"\n")
+            os.replace(temporary, self.file)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            return
+        self._dirty = False
         with contextlib.suppress(OSError):
-            _write_atomic(self.file, b"\n".join(lines))
-            self._dirty = False
             self._prune()
 
     def _prune(self) -> None:

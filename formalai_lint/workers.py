@@ -47,7 +47,7 @@ PROGRESS_AFTER = 1.0  # seconds before a progress bar appears
 Outcome = tuple[FileResult, list[str]]  # a file's result and the tracebacks of crashed rules
 # A linted file: path, outcome, and (when caching) its content hash taken after linting and
 # its result encoded for the cache, done in the worker so the parent only writes it.
-Linted = tuple[str, Outcome, str | None, str | None]
+Linted = tuple[str, Outcome, str | None, bytes | None]
 
 
 @dataclass(frozen=True)
