@@ -22,6 +22,7 @@ from formalai_lint.suppression import Directive, directives
 
 if TYPE_CHECKING:
     from formalai_lint.config import Settings
+    from formalai_lint.links import Resolution
 
 
 class Rule:
@@ -131,6 +132,18 @@ class Project:
             if path:
                 index.setdefault(path.rsplit("/", 1)[-1], []).append(path)
         return {name: tuple(sorted(paths)) for name, paths in index.items()}
+
+    @cached_property
+    def resolved_links(self) -> tuple[tuple[DocFacts, Link, Resolution], ...]:
+        """Every local link of the target documents with where it leads, resolved once for
+        all the project rules that read it."""
+        from formalai_lint.links import resolve  # links.py builds on Project
+
+        return tuple(
+            (doc, link, resolve(self, doc.path, link))
+            for doc in self.target_facts()
+            for link in doc.links
+        )
 
     def target_facts(self) -> Iterable[DocFacts]:
         for path in self.targets:

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status, resolve
+from formalai_lint.links import Status
 from formalai_lint.rule import Project, ProjectRule
 from formalai_lint.rules._toc import did_you_mean
 
@@ -17,17 +17,15 @@ class BrokenCrossFragment(ProjectRule):
     summary = "other.md#fragment: the file exists, the fragment does not"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for doc in project.target_facts():
-            for link in doc.links:
-                if not link.path or link.context == "related":
-                    continue
-                found = resolve(project, doc.path, link)
-                if found.status is Status.MISSING_FRAGMENT:
-                    yield self.diagnostic(
-                        doc.path,
-                        link.line,
-                        link.column,
-                        f"`{link.target.partition('#')[0]}` has no heading or anchor `#{link.fragment}`"
-                        + did_you_mean(found.suggestion),
-                        link.target,
-                    )
+        for doc, link, found in project.resolved_links:
+            if found.status is not Status.MISSING_FRAGMENT or not link.path:
+                continue  # a same-file fragment is FL201's
+            if link.context != "related":
+                yield self.diagnostic(
+                    doc.path,
+                    link.line,
+                    link.column,
+                    f"`{link.target.partition('#')[0]}` has no heading or anchor"
+                    f" `#{link.fragment}`" + did_you_mean(found.suggestion),
+                    link.target,
+                )

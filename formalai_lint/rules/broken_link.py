@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status, resolve
+from formalai_lint.links import Status
 from formalai_lint.rule import Project, ProjectRule
 from formalai_lint.rules._toc import did_you_mean
 
@@ -18,16 +18,12 @@ class BrokenLink(ProjectRule):
     summary = "A relative link's target file does not exist"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for doc in project.target_facts():
-            for link in doc.links:
-                if not link.path or link.context == "related":
-                    continue
-                found = resolve(project, doc.path, link)
-                if found.status is Status.MISSING_FILE:
-                    yield self.diagnostic(
-                        doc.path,
-                        link.line,
-                        link.column,
-                        f"`{link.target}` does not exist" + did_you_mean(found.suggestion),
-                        link.target,
-                    )
+        for doc, link, found in project.resolved_links:
+            if found.status is Status.MISSING_FILE and link.context != "related":
+                yield self.diagnostic(
+                    doc.path,
+                    link.line,
+                    link.column,
+                    f"`{link.target}` does not exist" + did_you_mean(found.suggestion),
+                    link.target,
+                )

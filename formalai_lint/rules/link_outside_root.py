@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status, resolve
+from formalai_lint.links import Status
 from formalai_lint.rule import Project, ProjectRule
 
 
@@ -13,13 +13,12 @@ class LinkOutsideRoot(ProjectRule):
     summary = "A relative link escapes the project root"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for doc in project.target_facts():
-            for link in doc.links:
-                if link.path and resolve(project, doc.path, link).status is Status.OUTSIDE_ROOT:
-                    yield self.diagnostic(
-                        doc.path,
-                        link.line,
-                        link.column,
-                        f"`{link.target}` points outside the project root",
-                        link.target,
-                    )
+        for doc, link, found in project.resolved_links:
+            if found.status is Status.OUTSIDE_ROOT:
+                yield self.diagnostic(
+                    doc.path,
+                    link.line,
+                    link.column,
+                    f"`{link.target}` points outside the project root",
+                    link.target,
+                )

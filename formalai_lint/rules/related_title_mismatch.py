@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic, Severity
-from formalai_lint.links import Status, resolve
+from formalai_lint.links import Status
 from formalai_lint.rule import Project, ProjectRule
 from formalai_lint.rules._toc import same_title
 
@@ -19,20 +19,17 @@ class RelatedTitleMismatch(ProjectRule):
     severity = Severity.WARNING
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for doc in project.target_facts():
-            for link in doc.links:
-                if link.context != "related" or not link.path or link.fragment or link.image:
-                    continue
-                found = resolve(project, doc.path, link)
-                target = project.docs.get(found.path or "") if found.status is Status.OK else None
-                if target is None or target.title is None:
-                    continue
-                if not same_title(link.text, target.title):
-                    yield self.diagnostic(
-                        doc.path,
-                        link.line,
-                        link.column,
-                        f"related topic `{link.text}` differs from the title of"
-                        f" `{link.target}`: `{target.title}`",
-                        link.text,
-                    )
+        for doc, link, found in project.resolved_links:
+            if link.context != "related" or not link.path or link.fragment or link.image:
+                continue
+            target = project.docs.get(found.path or "") if found.status is Status.OK else None
+            if target is None or target.title is None or same_title(link.text, target.title):
+                continue
+            yield self.diagnostic(
+                doc.path,
+                link.line,
+                link.column,
+                f"related topic `{link.text}` differs from the title of"
+                f" `{link.target}`: `{target.title}`",
+                link.text,
+            )

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status, resolve
+from formalai_lint.links import Status
 from formalai_lint.rule import Project, ProjectRule
 from formalai_lint.rules._toc import did_you_mean
 
@@ -15,22 +15,20 @@ class RelatedUnresolved(ProjectRule):
     summary = "A related-topics link does not resolve (file or fragment)"
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for doc in project.target_facts():
-            for link in doc.links:
-                if link.context != "related":
-                    continue
-                found = resolve(project, doc.path, link)
-                if found.status is Status.MISSING_FILE:
-                    problem = "does not exist"
-                elif found.status is Status.MISSING_FRAGMENT:
-                    problem = f"has no heading or anchor `#{link.fragment}`"
-                else:
-                    continue
-                yield self.diagnostic(
-                    doc.path,
-                    link.line,
-                    link.column,
-                    f"related topic `{link.text}`: `{link.target}` {problem}"
-                    + did_you_mean(found.suggestion),
-                    link.target,
-                )
+        for doc, link, found in project.resolved_links:
+            if link.context != "related":
+                continue
+            if found.status is Status.MISSING_FILE:
+                problem = "does not exist"
+            elif found.status is Status.MISSING_FRAGMENT:
+                problem = f"has no heading or anchor `#{link.fragment}`"
+            else:
+                continue
+            yield self.diagnostic(
+                doc.path,
+                link.line,
+                link.column,
+                f"related topic `{link.text}`: `{link.target}` {problem}"
+                + did_you_mean(found.suggestion),
+                link.target,
+            )
