@@ -18,7 +18,8 @@ _CHINESE = re.compile(
     r"^\s*(?:第([一二三四五六七八九十零〇两]+)[章节部分篇]|([一二三四五六七八九十零〇]+)[、．.])"
 )
 _ARABIC = re.compile(r"^\s*(\d{1,2})(?:[.．、]|\s)(?![\d.．%％])")
-_DOTTED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,3})+)(?:[.．、]\s*|\s+)(?=[^\d\s.．%％])")
+# `4.2 标题`, `4.2. 标题`, also `3.4 2025年…` (a space, then anything but a percentage)
+_DOTTED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,3})+)(?:[.．、]\s*(?=[^\d\s.．%％])|\s+(?=[^\s%％]))")
 
 
 def chinese_number(text: str) -> int | None:
