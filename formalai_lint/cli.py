@@ -179,14 +179,7 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         extend_select=_selectors(opts["extend_select"], "--extend-select"),
         ignore=_selectors(opts["ignore"], "--ignore"),
     )
-    source = str(settings.config_file or "the command line")
-    for key in ("select", "extend_select", "ignore"):
-        registry.check_selectors(getattr(settings, key), f"{source}: `{key.replace('_', '-')}`")
-    for glob, codes in settings.per_file_ignores:
-        registry.check_selectors(codes, f"{source}: `per-file-ignores.{glob}`")
-    for code in settings.severity:
-        if registry.find(code) is None:
-            raise ConfigError(f"{source}: `severity.{code}`: no rule {code} (see `formalai-lint rules`)")
+    registry.check_settings(settings)
 
     all_files = files.project_files(settings.root)
     targets = files.select_targets(targets_given, settings.root, all_files, settings.exclude)
@@ -214,8 +207,8 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         from formalai_lint import fix
 
         diagnostics, fix_note = fix.from_cli(settings, opts, diagnostics, all_files, run)
-    elif output_format == "text":
-        from formalai_lint.fix import fixable_note
+    elif output_format == "text" and any(d.fixable for d in diagnostics):  # else: no note
+        from formalai_lint.fix import fixable_note  # here: the fix modules cost start-up time
 
         fix_note = fixable_note(diagnostics)
 

@@ -3,10 +3,13 @@ group (the built-in ones are listed in pyproject.toml), checked for sound metada
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from importlib.metadata import entry_points
+from typing import Any, NamedTuple
 
 from formalai_lint.config import ConfigError, Settings, selector_matches
 from formalai_lint.rule import Rule
@@ -20,7 +23,7 @@ _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 def all_rules() -> tuple[type[Rule], ...]:
     """Every registered rule class, sorted by code."""
     found: dict[str, type[Rule]] = {}
-    for entry in entry_points(group=GROUP):
+    for entry in _entry_points():
         try:
             cls = entry.load()
         except Exception as e:  # a broken plugin must not look like a crash of ours
@@ -32,6 +35,79 @@ def all_rules() -> tuple[type[Rule], ...]:
             raise ConfigError(f"two rules claim code {cls.code}: {found[cls.code]} and {cls}")
         found[cls.code] = cls
     return tuple(found[code] for code in sorted(found))
+
+
+class _EntryPoint(NamedTuple):
+    name: str
+    value: str  # `module:attr`
+
+    def load(self) -> Any:
+        module, _, attrs = self.value.partition(":")
+        found: Any = importlib.import_module(module.strip())
+        for attr in filter(None, attrs.strip().split(".")):
+            found = getattr(found, attr)
+        return found
+
+
+def _entry_points() -> Iterable[Any]:
+    """The entry points of GROUP. `importlib.metadata` costs more to import (it pulls in
+    `email`, `zipfile`, `csv`) than a small lint takes, so when every distribution lives in
+    a plain folder of `sys.path` (the usual case) their `entry_points.txt` are read here, the
+    way importlib.metadata reads them; otherwise (zipped paths, eggs, custom finders) it is used."""
+    if _plain_paths():
+        return list(_scan())
+    from importlib.metadata import entry_points
+
+    return entry_points(group=GROUP)
+
+
+def _plain_paths() -> bool:
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
+        return False
+    return not any(os.path.isfile(path) or path.lower().endswith(".egg") for path in sys.path)
+
+
+def _scan() -> Iterator[_EntryPoint]:
+    """importlib.metadata's order and rules: sys.path in order, `*.dist-info`/`*.egg-info`
+    folders, the first distribution of a (normalised) name wins."""
+    seen: set[str] = set()
+    for path in sys.path:
+        try:
+            children = os.listdir(path or ".")
+        except OSError:
+            continue
+        infos: dict[str, list[str]] = {}
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                name = low.rpartition(".")[0].partition("-")[0]
+                infos.setdefault(re.sub(r"[-_.]+", "_", name), []).append(child)
+        for name, folders in infos.items():
+            if name in seen:
+                continue
+            seen.add(name)
+            try:
+                with open(
+                    os.path.join(path, folders[0], "entry_points.txt"), encoding="utf-8"
+                ) as f:
+                    text = f.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            yield from _group_entries(text)
+
+
+def _group_entries(text: str) -> Iterator[_EntryPoint]:
+    section = None
+    for line in map(str.strip, text.splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")
+        elif section == GROUP:
+            name, _, value = line.partition("=")
+            yield _EntryPoint(name.strip(), value.strip())
 
 
 def _metadata_problem(cls: object, entry_name: str) -> str | None:
@@ -57,6 +133,18 @@ def check_selectors(selectors: Iterable[str], where: str) -> None:
     for selector in selectors:
         if not any(selector_matches(selector, r.code, r.name) for r in all_rules()):
             raise ConfigError(f"{where}: `{selector}` matches no rule (see `formalai-lint rules`)")
+
+
+def check_settings(settings: Settings) -> None:
+    """Every rule a setting names must exist: a typo would silently select nothing."""
+    source = str(settings.config_file or "the command line")
+    for key in ("select", "extend_select", "ignore"):
+        check_selectors(getattr(settings, key), f"{source}: `{key.replace('_', '-')}`")
+    for glob, codes in settings.per_file_ignores:
+        check_selectors(codes, f"{source}: `per-file-ignores.{glob}`")
+    for code in settings.severity:
+        if find(code) is None:
+            raise ConfigError(f"{source}: `severity.{code}`: no rule {code} (see `formalai-lint rules`)")
 
 
 def matches(selectors: Sequence[str], rule: type[Rule]) -> bool:
