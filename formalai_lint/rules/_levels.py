@@ -9,11 +9,13 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from formalai_lint import levels, quantities
 from formalai_lint.document import Cell, Document, Table
 from formalai_lint.levels import Interval, Level, LevelModel
 from formalai_lint.quantities import Formula, Quantity
+from formalai_lint.rule import FileRule
 
 log = logging.getLogger("formalai_lint.levels")
 
@@ -52,6 +54,14 @@ def declared_levels(doc: Document) -> dict[str, tuple[str, int]]:
     if by_front:
         found["front matter"] = (by_front, 1)
     return found
+
+
+class LevelRule(FileRule):
+    """A rule that reads the level model, built once per rule instead of once per document."""
+
+    @cached_property
+    def model(self) -> LevelModel:
+        return levels.model(self.settings.table)
 
 
 def level_doc(doc: Document, model: LevelModel) -> LevelDoc | None:
@@ -207,8 +217,20 @@ def is_convergence(formula: Formula) -> bool:
     return bool(_CONVERGENCE_LHS.search(formula.lhs.strip()))
 
 
-def formulas(doc: Document) -> Iterator[Formula]:
-    """Readable formula lines of the ```math fences and `$$` blocks."""
+def formulas(doc: Document) -> tuple[Formula, ...]:
+    """Readable formula lines of the ```math fences and `$$` blocks.
+
+    Three rules read them; they are read once per document (rules run one document at a time).
+    """
+    return _cached_formulas(doc)
+
+
+@lru_cache(maxsize=1)
+def _cached_formulas(doc: Document) -> tuple[Formula, ...]:
+    return tuple(_read_formulas(doc))
+
+
+def _read_formulas(doc: Document) -> Iterator[Formula]:
     for block in doc.blocks:
         if block.kind == "fence" and (block.info.split() or [""])[0] not in MATH_FENCES:
             continue

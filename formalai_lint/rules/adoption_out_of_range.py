@@ -1,12 +1,11 @@
 from collections.abc import Iterator
 
-from formalai_lint import levels
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.quantities import leading
-from formalai_lint.rule import FileRule
 from formalai_lint.rules._levels import (
     ADOPTION_LABELS,
+    LevelRule,
     column_levels,
     is_definition,
     level_doc,
@@ -15,7 +14,7 @@ from formalai_lint.rules._levels import (
 )
 
 
-class AdoptionOutOfRange(FileRule):
+class AdoptionOutOfRange(LevelRule):
     """In a level document's representative-technology tables, the leading solution's adoption
     (the largest value of a row or column headed 采用率 / 2025采用率) lies outside the level's
     adoption bound. Definition (收敛状态) and comparison (Lx vs Ly) tables are FL403/FL404's."""
@@ -25,7 +24,7 @@ class AdoptionOutOfRange(FileRule):
     summary = "Leading solution's adoption contradicts the level's adoption bound"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        found = level_doc(doc, levels.model(self.settings.table))
+        found = level_doc(doc, self.model)
         if found is None or found.level.adoption is None:
             return
         bound = found.level.adoption

@@ -1,12 +1,11 @@
 from collections.abc import Iterator
 
-from formalai_lint import levels
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule
 from formalai_lint.rules._levels import (
     ADOPTION_LABELS,
     CONVERGENCE_LABELS,
+    LevelRule,
     column_levels,
     contradicts,
     label,
@@ -16,7 +15,7 @@ from formalai_lint.rules._levels import (
 )
 
 
-class ComparisonDrift(FileRule):
+class ComparisonDrift(LevelRule):
     """A comparison table `Lx vs Ly` states, for another level Ly, an adoption or 收敛度 that
     contradicts Ly's configured definition. Columns are matched to levels by the level id in
     their header (`L1: 未收敛`); the document's own column is FL403's."""
@@ -26,7 +25,7 @@ class ComparisonDrift(FileRule):
     summary = "A comparison table misstates another level's thresholds"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        model = levels.model(self.settings.table)
+        model = self.model
         found = level_doc(doc, model)
         if found is None:
             return

@@ -1,11 +1,10 @@
 from collections.abc import Iterator
 
-from formalai_lint import levels
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule
 from formalai_lint.rules._levels import (
     CONVERGENCE_LABELS,
+    LevelRule,
     column_levels,
     convergence_mentions,
     formulas,
@@ -16,7 +15,7 @@ from formalai_lint.rules._levels import (
 )
 
 
-class ConvergenceOutOfRange(FileRule):
+class ConvergenceOutOfRange(LevelRule):
     """A 收敛度 the level document states lies outside its level's convergence range.
 
     Read from: rows or columns headed 收敛度 of its tables (not the 收敛状态 definition table,
@@ -29,7 +28,7 @@ class ConvergenceOutOfRange(FileRule):
     summary = "Stated 收敛度 lies outside the level's convergence range"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        found = level_doc(doc, levels.model(self.settings.table))
+        found = level_doc(doc, self.model)
         if found is None:
             return
         level = found.level

@@ -1,13 +1,11 @@
 from collections.abc import Iterator
 
-from formalai_lint import levels
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule
-from formalai_lint.rules._levels import formulas, is_convergence
+from formalai_lint.rules._levels import LevelRule, formulas, is_convergence
 
 
-class FormulaApproximation(FileRule):
+class FormulaApproximation(LevelRule):
     """The `≈ P%` after a formula is more than the tolerance (default 2.5 percentage points)
     away from the formula's computed value, or, for a 收敛度 formula, puts the value in another
     level than the computed value is in."""
@@ -17,7 +15,7 @@ class FormulaApproximation(FileRule):
     summary = "The ≈ P% after a formula is far from its value or in another level"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        model = levels.model(self.settings.table)
+        model = self.model
         for f in formulas(doc):
             if f.approx is None or f.computed is None:
                 continue

@@ -1,14 +1,12 @@
 from collections.abc import Iterator
 
-from formalai_lint import levels
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.quantities import decimals
-from formalai_lint.rule import FileRule
-from formalai_lint.rules._levels import formulas, is_convergence
+from formalai_lint.rules._levels import LevelRule, formulas, is_convergence
 
 
-class FormulaArithmetic(FileRule):
+class FormulaArithmetic(LevelRule):
     """A weighted sum in a ```math fence or `$$` block does not add up to the number it is
     said to equal, or the weights of a 收敛度 formula do not sum to 1.
 
@@ -21,7 +19,7 @@ class FormulaArithmetic(FileRule):
     summary = "A weighted-sum formula does not add up, or its weights do not sum to 1"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        tolerance = levels.model(self.settings.table).arithmetic_tolerance
+        tolerance = self.model.arithmetic_tolerance
         for f in formulas(doc):
             if f.computed is not None and f.stated is not None:
                 rounding = 0.5 * 10 ** -decimals(f.stated_text) + 1e-9

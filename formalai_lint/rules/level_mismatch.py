@@ -1,13 +1,11 @@
 from collections.abc import Iterator
 
-from formalai_lint import levels
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule
-from formalai_lint.rules._levels import declared_levels
+from formalai_lint.rules._levels import LevelRule, declared_levels
 
 
-class LevelMismatch(FileRule):
+class LevelMismatch(LevelRule):
     """The level named by the file name (`03.1.5-L0-…`), the H1 (`# 03.1.5-L0: …`) and the
     front matter (`level: L0`) disagree, or names a level that is not configured."""
 
@@ -16,7 +14,7 @@ class LevelMismatch(FileRule):
     summary = "File name, H1 and front matter disagree on the level, or the level is unknown"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        model = levels.model(self.settings.table)
+        model = self.model
         declared = declared_levels(doc)
         if not declared:
             return

@@ -1,12 +1,11 @@
 from collections.abc import Iterator
 
-from formalai_lint import levels
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule
 from formalai_lint.rules._levels import (
     ADOPTION_LABELS,
     CONVERGENCE_LABELS,
+    LevelRule,
     column_levels,
     contradicts,
     definition_column,
@@ -18,7 +17,7 @@ from formalai_lint.rules._levels import (
 )
 
 
-class ThresholdDrift(FileRule):
+class ThresholdDrift(LevelRule):
     """The level document's own definition of its level differs from the configured one.
 
     Read from the 收敛状态 table (rows 采用率 and 收敛度, column 特征) and from the document's
@@ -32,7 +31,7 @@ class ThresholdDrift(FileRule):
     summary = "The level's definition table states thresholds that differ from the configured level"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        found = level_doc(doc, levels.model(self.settings.table))
+        found = level_doc(doc, self.model)
         if found is None:
             return
         level = found.level
