@@ -14,9 +14,8 @@ from enum import Enum
 from functools import lru_cache
 
 from formalai_lint.document import Link
+from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.rule import Project
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 class Status(Enum):
@@ -34,7 +33,7 @@ class Resolution:
     suggestion: str | None = None  # "did you mean" target, written as the link should be
 
 
-@lru_cache(maxsize=1 << 16)  # every project rule resolves the same links again
+@lru_cache(maxsize=1 << 16)  # linked_documents() and resolve() join the same links
 def join(source: str, path: str) -> str | None:
     """The project-relative path a link in `source` names, or None if it leaves the root."""
     if path.startswith("/"):  # GitHub resolves root-relative links against the repository

@@ -12,7 +12,6 @@ symbols (category So) that are Alphabetic are the circled and squared Latin lett
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
 
 _KEPT_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "Pc"})
 # Symbols with the Other_Alphabetic property: Ⓐ-ⓩ, 🄰-🅉, 🅐-🅩, 🅰-🆉.
@@ -46,8 +45,3 @@ class Slugger:
             result = f"{base}-{self._occurrences[base]}"
         self._occurrences[result] = 0
         return result
-
-
-def unique_slugs(texts: Iterable[str]) -> list[str]:
-    slugger = Slugger()
-    return [slugger.slug(t) for t in texts]

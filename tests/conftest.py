@@ -44,6 +44,16 @@ def found(report: engine.Report) -> list[tuple[str, int, str]]:
     return sorted((d.path, d.line, d.code) for d in report.diagnostics)
 
 
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process: (exit code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from formalai_lint.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
 @pytest.fixture
 def project(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Copy a fixture (a file or a folder) into an empty folder that is its own project root."""

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from formalai_lint.baseline import compare
-from formalai_lint.cli import main
 from formalai_lint.diagnostic import Diagnostic
+from tests.conftest import run_cli
 
 A = "# 甲\n\n见[缺失的文件](旧文件.md)。\n\n见[缺失的一节](#无此节)。\n"
 B = "# 乙\n\n见[甲](a.md)。\n"
@@ -26,9 +25,7 @@ def docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+run = run_cli  # the shared in-process CLI runner
 
 
 def test_write_then_check_is_clean(docs: Path) -> None:

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from formalai_lint.cli import main
+from tests.conftest import run_cli
 
 BROKEN = "# 标题\n\n[坏链接](#不存在)\n\n## 相关主题\n\n- [本文](#标题)\n"
 CLEAN = "# 标题\n\n[好链接](#标题)\n"
@@ -26,9 +25,7 @@ def docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+run = run_cli  # the shared in-process CLI runner
 
 
 def test_findings_exit_1_with_path_line_column_code_and_text(docs: Path) -> None:

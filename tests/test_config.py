@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from formalai_lint.cli import main
+from tests.conftest import run_cli
 
 BROKEN_FRAGMENT = "# 甲\n\n[坏锚点](#不存在)\n"  # FL201 on line 3
 BROKEN_LINK = "# 乙\n\n[坏文件](不存在.md)\n"  # FL202 on line 3
@@ -30,9 +29,7 @@ def configure(root: Path, toml: str, name: str = ".formalai-lint.toml") -> None:
     (root / name).write_text(toml, encoding="utf-8")
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+run = run_cli  # the shared in-process CLI runner
 
 
 def reported(*args: str) -> list[str]:

@@ -32,6 +32,6 @@ def test_every_rule_family_has_fixtures() -> None:
     from formalai_lint import registry
 
     codes = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
-    engine_only = {"FL002"}  # raised only by a crashing rule: tested in test_engine.py
+    engine_only = {"FL002"}  # raised only by a crashing rule: tested in test_hostile.py
     missing = [r.code for r in registry.all_rules() if r.code not in codes | engine_only]
     assert not missing, f"rules without fixtures: {missing}"

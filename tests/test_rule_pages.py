@@ -56,7 +56,9 @@ WITH_EXAMPLES = [r for r in RULES if _examples(r)["bad"]]
 @pytest.mark.parametrize("rule", WITH_EXAMPLES, ids=lambda r: r.code)
 @pytest.mark.parametrize("kind", ["bad", "good"])
 def test_page_examples(rule, kind: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    for path, body in _examples(rule)[kind].items():
+    project = _examples(rule)[kind]
+    assert project, f"{rule.code}.md has no `markdown {kind}` example"
+    for path, body in project.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(body, encoding="utf-8")
     codes = [d.code for d in lint_tree(tmp_path).diagnostics]

@@ -14,10 +14,6 @@ def matched_entries(doc: Document) -> list[tuple[TocEntry, Heading]]:
     return [(e, by_anchor[e.fragment]) for e in doc.toc.entries if e.fragment in by_anchor]
 
 
-def normalized(text: str) -> str:
-    return " ".join(text.split())
-
-
 def same_title(text: str, title: str) -> bool:
     """Whether link text names a heading or title.
 
