@@ -317,6 +317,7 @@ def from_cli(
 
             entries = baseline.load(opts["baseline_path"])
             again = baseline.compare(again, entries, changed).new
-        kept = [d for d in diagnostics if d.path not in set(changed)]
+        refreshed = set(changed)
+        kept = [d for d in diagnostics if d.path not in refreshed]
         diagnostics = sorted([*kept, *again])
     return diagnostics, summary(outcome, len(diagnostics), applied=True)

@@ -11,6 +11,8 @@ Only the link's destination is replaced; its text, title and everything around i
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
 from urllib.parse import quote
 
 from formalai_lint.diagnostic import Diagnostic
@@ -50,8 +52,7 @@ def suggestion(doc: Document, link: Link, project: Project | None) -> str | None
 
 def _destination_span(doc: Document, link: Link) -> tuple[int, int] | None:
     """Start and end offsets in `doc.text` of the link's destination as written."""
-    line_start = sum(len(line) + 1 for line in doc.lines[: link.line - 1])
-    start = line_start + link.column - 1
+    start = _line_starts(doc)[link.line - 1] + link.column - 1
     raw = link.target
     if not raw or not doc.text.startswith(("[", "!["), start):
         return None
@@ -64,9 +65,20 @@ def _destination_span(doc: Document, link: Link) -> tuple[int, int] | None:
     return at, at + len(raw)
 
 
+@lru_cache(maxsize=1)
+def _line_starts(doc: Document) -> list[int]:
+    """Offset in `doc.text` of each line's first character (computed once per document)."""
+    starts, offset = [], 0
+    for line in doc.lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    return starts
+
+
 def _position(doc: Document, offset: int) -> tuple[int, int]:
-    line = doc.text.count("\n", 0, offset) + 1
-    return line, offset - (doc.text.rfind("\n", 0, offset) + 1) + 1
+    starts = _line_starts(doc)
+    index = bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index] + 1
 
 
 def link_edits(
