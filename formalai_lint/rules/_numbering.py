@@ -8,7 +8,7 @@ dotted (`4.2`, `4.2.1`, optionally followed by `.`). Anything else is unnumbered
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from formalai_lint.document import Document, Heading
@@ -68,6 +68,22 @@ def to_chinese(n: int) -> str:
         return digits[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def slips(values: Sequence[int], restarts: bool = False) -> Iterator[tuple[int, int]]:
+    """Indexes of the values that do not continue their sequence, with the value expected.
+
+    Each value is compared with the one before it, so one repeated or skipped number is one
+    slip; after a slip the next value may follow either the slip or what it should have been.
+    With `restarts`, a 1 starts a new sequence (documents merged from several parts).
+    """
+    accepted = {values[0] + 1} if values else set()
+    for index in range(1, len(values)):
+        value, expected = values[index], values[index - 1] + 1
+        ok = value in accepted or (restarts and value == 1)
+        accepted = {value + 1} if ok else {value + 1, expected + 1}
+        if not ok:
+            yield index, expected
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._numbering import families, number, to_chinese
+from formalai_lint.rules._numbering import families, number, slips, to_chinese
 
 
 class HeadingNumbering(FileRule):
@@ -28,17 +28,11 @@ class HeadingNumbering(FileRule):
                 continue
             style = numbered[0][1].chinese  # the other style, if mixed in, is another sequence
             numbered = [(h, n) for h, n in numbered if n.chinese == style]
-            before, accepted = numbered[0][1], {2}
-            for heading, now in numbered[1:]:
-                value, expected = now.parts[0], before.parts[0] + 1
-                ok = value in accepted or value == 1  # 1: a new sequence (merged documents)
-                previous, before = before, now
-                # after a slip, the next may follow either the slip or what it should have been
-                accepted = {value + 1} if ok else {value + 1, expected + 1}
-                if ok:
-                    continue
+            for index, expected in slips([n.parts[0] for _, n in numbered], restarts=True):
+                heading, now = numbered[index]
+                previous = numbered[index - 1][1]
                 want = f"{to_chinese(expected)}、" if now.chinese else f"{expected}."
-                verb = "repeats" if value == previous.parts[0] else "follows"
+                verb = "repeats" if now.parts == previous.parts else "follows"
                 yield self.diagnostic(
                     doc.path,
                     heading.line,

@@ -1,10 +1,9 @@
 from collections.abc import Iterator
-from itertools import pairwise
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._numbering import families, number
+from formalai_lint.rules._numbering import families, number, slips
 
 
 class SubsectionNumbering(FileRule):
@@ -32,45 +31,40 @@ class SubsectionNumbering(FileRule):
             ]
             if not numbered:
                 continue
-            expected = parent.parts
-            wrong = [(h, n) for h, n in numbered if n.parts[:-1] != expected]
+            prefix = ".".join(map(str, parent.parts))
             where = f"`{family.parent.text}`" if family.parent else ""
-            if (
-                wrong
-                and len(wrong) == len(numbered) > 1
-                and len({n.parts[:-1] for _, n in wrong}) == 1
-            ):
+            wrong = [(h, n) for h, n in numbered if n.parts[:-1] != parent.parts]
+            renumbered = (
+                len(wrong) == len(numbered) > 1 and len({n.parts[:-1] for _, n in wrong}) == 1
+            )
+            if renumbered:  # the chapter was renumbered, its subsections were not: one finding
                 heading, first = wrong[0]
-                last = wrong[-1][1]
-                prefix = ".".join(map(str, expected))
                 yield self.diagnostic(
                     doc.path,
                     heading.line,
                     heading.column,
-                    f"subsections {first.text}–{last.text} under {where} should be numbered {prefix}.x",
+                    f"subsections {first.text}–{wrong[-1][1].text} under {where}"
+                    f" should be numbered {prefix}.x",
                     heading.text,
                 )
             else:
                 for heading, n in wrong:
-                    prefix = ".".join(map(str, expected))
                     yield self.diagnostic(
                         doc.path,
                         heading.line,
                         heading.column,
-                        f"subsection `{heading.text}` under {where} should be numbered {prefix}.{n.parts[-1]}",
+                        f"subsection `{heading.text}` under {where} should be numbered"
+                        f" {prefix}.{n.parts[-1]}",
                         heading.text,
                     )
-            accepted = {numbered[0][1].parts[-1] + 1}
-            for (_, before), (heading, now) in pairwise(numbered):
-                value, expected = now.parts[-1], before.parts[-1] + 1
-                ok = value in accepted
-                accepted = {value + 1} if ok else {value + 1, expected + 1}
-                if not ok:
-                    want = ".".join(map(str, (*now.parts[:-1], expected)))
-                    yield self.diagnostic(
-                        doc.path,
-                        heading.line,
-                        heading.column,
-                        f"subsection `{heading.text}` follows {before.text}: expected {want}",
-                        heading.text,
-                    )
+            for index, expected in slips([n.parts[-1] for _, n in numbered]):
+                heading, now = numbered[index]
+                before = numbered[index - 1][1]
+                want = ".".join(map(str, (*now.parts[:-1], expected)))
+                yield self.diagnostic(
+                    doc.path,
+                    heading.line,
+                    heading.column,
+                    f"subsection `{heading.text}` follows {before.text}: expected {want}",
+                    heading.text,
+                )
