@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -152,6 +152,51 @@ def _cells(
             yield Reading(cell, values, label(name) or name)
         elif re.search(r"\d", cell.text):
             log.debug("%s:%d: skipped unreadable cell `%s`", doc.path, cell.line, cell.text)
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A table cell stating an adoption or 收敛度 that contradicts a level's definition."""
+
+    cell: Cell
+    name: str  # the row label: 采用率, 收敛度 …
+    stated: Quantity
+    defined: Interval
+    var: str  # "a" (adoption, shown in percent) or "C" (convergence)
+
+    def describe(self) -> tuple[str, str]:
+        """The stated and the configured range, as `a < 30%` / `0.60 < C ≤ 0.80`."""
+        percent = self.var == "a"
+        return (
+            self.stated.interval.describe(self.var, percent),
+            self.defined.describe(self.var, percent),
+        )
+
+
+def drifts(doc: Document, table: Table, columns: Iterable[int], level: Level) -> Iterator[Drift]:
+    """Cells of `columns` in the 采用率 / 收敛度 rows of `table` that contradict `level`."""
+    for row in table.rows:
+        name = label(row[0].text) if row else ""
+        if name in ADOPTION_LABELS:
+            defined, var = level.adoption, "a"
+        elif name in CONVERGENCE_LABELS:
+            defined, var = level.convergence, "C"
+        else:
+            continue
+        if defined is None:
+            continue
+        for column in columns:
+            if column >= len(row):
+                continue
+            cell = row[column]
+            values = leading_values(cell)
+            if not values:
+                log.debug("%s:%d: skipped unreadable cell `%s`", doc.path, cell.line, cell.text)
+                continue
+            stated = values[0]
+            log.debug("%s:%d: read %s %s for %s", doc.path, cell.line, name, stated.text, level.id)
+            if contradicts(stated.interval, defined):
+                yield Drift(cell, name, stated, defined, var)
 
 
 def contradicts(statement: Interval, defined: Interval) -> bool:

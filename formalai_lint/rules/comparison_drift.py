@@ -3,15 +3,10 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rules._levels import (
-    ADOPTION_LABELS,
-    CONVERGENCE_LABELS,
     LevelRule,
     column_levels,
-    contradicts,
-    label,
-    leading_values,
+    drifts,
     level_doc,
-    log,
 )
 
 
@@ -30,45 +25,17 @@ class ComparisonDrift(LevelRule):
         if found is None:
             return
         for table in doc.tables:
-            for j, level_id in column_levels(table).items():
+            for column, level_id in column_levels(table).items():
                 other = model.get(level_id)
                 if level_id == found.level.id or other is None:
                     continue
-                for row in table.rows:
-                    name = label(row[0].text) if row else ""
-                    if name in ADOPTION_LABELS:
-                        defined, var = other.adoption, "a"
-                    elif name in CONVERGENCE_LABELS:
-                        defined, var = other.convergence, "C"
-                    else:
-                        continue
-                    if defined is None or j >= len(row):
-                        continue
-                    values = leading_values(row[j])
-                    if not values:
-                        log.debug(
-                            "%s:%d: skipped unreadable cell `%s`",
-                            doc.path,
-                            row[j].line,
-                            row[j].text,
-                        )
-                        continue
-                    stated = values[0]
-                    log.debug(
-                        "%s:%d: read %s %s for %s",
+                for drift in drifts(doc, table, [column], other):
+                    _, defined = drift.describe()
+                    yield self.diagnostic(
                         doc.path,
-                        row[j].line,
-                        name,
-                        stated.text,
-                        level_id,
+                        drift.cell.line,
+                        drift.cell.column,
+                        f"states {drift.name} {drift.stated.text} for {level_id}, but {level_id}"
+                        f" is configured as {defined}",
+                        drift.cell.text,
                     )
-                    if contradicts(stated.interval, defined):
-                        percent = var == "a"
-                        yield self.diagnostic(
-                            doc.path,
-                            row[j].line,
-                            row[j].column,
-                            f"states {name} {stated.text} for {level_id}, but {level_id} is "
-                            f"configured as {defined.describe(var, percent)}",
-                            row[j].text,
-                        )

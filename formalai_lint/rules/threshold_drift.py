@@ -3,17 +3,12 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rules._levels import (
-    ADOPTION_LABELS,
-    CONVERGENCE_LABELS,
     LevelRule,
     column_levels,
-    contradicts,
     definition_column,
+    drifts,
     is_definition,
-    label,
-    leading_values,
     level_doc,
-    log,
 )
 
 
@@ -45,36 +40,13 @@ class ThresholdDrift(LevelRule):
                 where = "收敛状态 table"
             else:
                 continue
-            for row in table.rows:
-                name = label(row[0].text) if row else ""
-                if name in ADOPTION_LABELS:
-                    defined, var = level.adoption, "a"
-                elif name in CONVERGENCE_LABELS:
-                    defined, var = level.convergence, "C"
-                else:
-                    continue
-                if defined is None:
-                    continue
-                for j in columns:
-                    if j >= len(row):
-                        continue
-                    cell = row[j]
-                    values = leading_values(cell)
-                    if not values:
-                        log.debug(
-                            "%s:%d: skipped unreadable cell `%s`", doc.path, cell.line, cell.text
-                        )
-                        continue
-                    stated = values[0]
-                    log.debug("%s:%d: read %s %s", doc.path, cell.line, name, stated.text)
-                    if contradicts(stated.interval, defined):
-                        percent = var == "a"
-                        yield self.diagnostic(
-                            doc.path,
-                            cell.line,
-                            cell.column,
-                            f"{where} states {name} {stated.text} "
-                            f"({stated.interval.describe(var, percent)}), but {level.id} is "
-                            f"configured as {defined.describe(var, percent)}",
-                            cell.text,
-                        )
+            for drift in drifts(doc, table, columns, level):
+                stated, defined = drift.describe()
+                yield self.diagnostic(
+                    doc.path,
+                    drift.cell.line,
+                    drift.cell.column,
+                    f"{where} states {drift.name} {drift.stated.text} ({stated}), but {level.id}"
+                    f" is configured as {defined}",
+                    drift.cell.text,
+                )
