@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import unquote
 
@@ -33,6 +33,27 @@ _HTML_ANCHOR = re.compile(
 _NEWLINES = re.compile(r"\r\n?")
 _NEWLINE = re.compile("\n")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_TEXT_TOKENS = frozenset(("text", "code_inline", "math_inline", "math_inline_double"))
+_BREAK_TOKENS = frozenset(("softbreak", "hardbreak"))
+_INLINE_READ = frozenset(("html_inline", "link_open", "image"))
+# Frequent block tokens that `_walk` has nothing to do with (a cell is read at its inline
+# token): skipped at once. Take a kind out of here before giving it a branch in `_walk`.
+_PASSED_OVER = frozenset(
+    (
+        "list_item_close",
+        "td_open",
+        "td_close",
+        "th_open",
+        "th_close",
+        "tr_close",
+        "heading_close",
+        "thead_open",
+        "thead_close",
+        "tbody_open",
+        "tbody_close",
+        "hr",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +183,7 @@ class _Builder:
     blocks: list[Block] = field(default_factory=list)
     texts: list[TextBlock] = field(default_factory=list)
     front_matter: str | None = None
+    toc_links: set[int] = field(default_factory=set)  # id() of the links that are TOC entries
     toc: Toc | None = None
 
 
@@ -180,9 +202,9 @@ def plain_text(children: Sequence[Token] | None) -> str:
     """Text of inline tokens as GitHub renders it: markup dropped, code and math text kept."""
     parts: list[str] = []
     for child in children or ():
-        if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+        if child.type in _TEXT_TOKENS:
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type in _BREAK_TOKENS:
             parts.append("\n")
     return "".join(parts)
 
@@ -210,20 +232,20 @@ class Document:
         self.related_sections: tuple[Section, ...] = tuple(
             s for s in self.sections if related.search(s.heading.text)
         )
-        self.links: tuple[Link, ...] = tuple(self._with_context(link) for link in build.links)
+        self.links: tuple[Link, ...] = _with_context(
+            build.links, build.toc_links if build.toc else set(), self.related_sections
+        )
 
     @cached_property
     def sections(self) -> tuple[Section, ...]:
-        result = []
-        for i, heading in enumerate(self.headings):
-            end = len(self.lines)
-            for j in range(i + 1, len(self.headings)):  # no slicing: linear over a file
-                later = self.headings[j]
-                if later.level <= heading.level:
-                    end = later.line - 1
-                    break
-            result.append(Section(heading, heading.line, end))
-        return tuple(result)
+        """Each heading's section: up to the next heading of the same or a higher level."""
+        ends = [len(self.lines)] * len(self.headings)
+        open_: list[int] = []  # indexes of the headings whose section is still open
+        for index, heading in enumerate(self.headings):
+            while open_ and self.headings[open_[-1]].level >= heading.level:
+                ends[open_.pop()] = heading.line - 1
+            open_.append(index)
+        return tuple(Section(h, h.line, end) for h, end in zip(self.headings, ends, strict=True))
 
     @cached_property
     def anchors(self) -> frozenset[str]:
@@ -235,15 +257,28 @@ class Document:
         """The text of the first H1, if any."""
         return next((h.text for h in self.headings if h.level == 1), None)
 
-    def _with_context(self, link: Link) -> Link:
-        toc = self.toc
-        if toc and toc.start_line <= link.line <= toc.end_line:
-            context = "toc"
-        elif any(s.start_line <= link.line <= s.end_line for s in self.related_sections):
-            context = "related"
-        else:
-            return link
-        return Link(**{**link.__dict__, "context": context})
+
+
+def _with_context(
+    links: list[Link], toc_links: set[int], related: Sequence[Section]
+) -> tuple[Link, ...]:
+    """Mark TOC entries `toc` and links inside a related-topics section `related`.
+
+    Links come in document order and the sections by start line, so one sweep suffices.
+    Only a TOC entry's own link is `toc`: any other link on a TOC line is checked as usual.
+    """
+    spans = sorted((s.start_line, s.end_line) for s in related)
+    result, at, end = [], 0, 0
+    for link in links:
+        while at < len(spans) and spans[at][0] <= link.line:
+            end = max(end, spans[at][1])
+            at += 1
+        if id(link) in toc_links:
+            link = replace(link, context="toc")
+        elif link.line <= end and at:
+            link = replace(link, context="related")
+        result.append(link)
+    return tuple(result)
 
 
 def _front_matter(content: str | None) -> dict[str, str]:
@@ -264,6 +299,11 @@ def _position(token: Token, offset: int, lines: list[str]) -> tuple[int, int]:
     """
     first = token.map[0] if token.map else 0
     content = token.content
+    if offset == 0:  # most calls (paragraphs, cells, headings): the first line, no table
+        number = min(first, len(lines) - 1)
+        end = content.find("\n")
+        source_line = content[: end if end >= 0 else len(content)]
+        return number + 1, _column_base(source_line, lines[number]) + 1
     starts = token.meta.get("_line_starts")
     if starts is None:
         starts = token.meta["_line_starts"] = [0, *(m.end() for m in _NEWLINE.finditer(content))]
@@ -276,12 +316,15 @@ def _position(token: Token, offset: int, lines: list[str]) -> tuple[int, int]:
     if base is None:
         line_end = content.find("\n", line_start)
         source_line = content[line_start : line_end if line_end >= 0 else len(content)]
-        original = lines[number]
-        base = original.find(source_line) if source_line else -1
-        if base < 0:
-            base = len(original) - len(original.lstrip())
-        bases[line_index] = base
+        base = bases[line_index] = _column_base(source_line, lines[number])
     return number + 1, base + offset - line_start + 1
+
+
+def _column_base(source_line: str, original: str) -> int:
+    """Where an inline token's source line starts in the file's line (its indentation, if
+    the source line is not found: markdown-it may have dropped a container's markers)."""
+    base = original.find(source_line) if source_line else -1
+    return base if base >= 0 else len(original) - len(original.lstrip())
 
 
 def _walk(tokens: list[Token], b: _Builder) -> None:
@@ -297,7 +340,28 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
 
     for index, token in enumerate(tokens):
         kind = token.type
-        if kind == "heading_open":
+        if kind in _PASSED_OVER:
+            continue
+        if kind == "inline":  # the most frequent kinds first
+            if table is not None:
+                line, column = _position(token, 0, b.lines)
+                table[-1].append(Cell(plain_text(token.children), line, column))
+            elif in_paragraph:
+                line, _ = _position(token, 0, b.lines)
+                b.texts.append(TextBlock(plain_text(token.children), line, heading))
+            entry = _inline(token, b)
+            if item_open and entry is not None and entry.path == "" and entry.fragment:
+                depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
+                toc_entries.append(
+                    TocEntry(entry.text, entry.fragment, entry.target, depth, entry.line, entry.column)
+                )
+                b.toc_links.add(id(entry))
+            item_open = False
+        elif kind == "paragraph_open":
+            in_paragraph = True
+        elif kind == "paragraph_close":
+            in_paragraph = False
+        elif kind == "heading_open":
             inline = tokens[index + 1]
             text = plain_text(inline.children)
             line, column = _position(inline, 0, b.lines)
@@ -317,24 +381,6 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
                 toc_heading, toc_list = None, None
         elif kind == "list_item_open":
             item_open = toc_list is not None
-        elif kind == "paragraph_open":
-            in_paragraph = True
-        elif kind == "paragraph_close":
-            in_paragraph = False
-        elif kind == "inline":
-            if table is not None:
-                line, column = _position(token, 0, b.lines)
-                table[-1].append(Cell(plain_text(token.children), line, column))
-            elif in_paragraph:
-                line, _ = _position(token, 0, b.lines)
-                b.texts.append(TextBlock(plain_text(token.children), line, heading))
-            entry = _inline(token, b)
-            if item_open and entry is not None and entry.path == "" and entry.fragment:
-                depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
-                toc_entries.append(
-                    TocEntry(entry.text, entry.fragment, entry.target, depth, entry.line, entry.column)
-                )
-            item_open = False
         elif kind == "table_open":
             table, table_line = [], (token.map[0] + 1 if token.map else 0)
         elif kind == "tr_open" and table is not None:
@@ -401,6 +447,8 @@ def _inline(token: Token, b: _Builder) -> Link | None:
     children = token.children or []
     cursor = 0  # where to look for the next inline HTML in the token's source
     for i, child in enumerate(children):
+        if child.type not in _INLINE_READ:
+            continue
         if child.type == "html_inline":
             line, _ = _position(token, 0, b.lines)
             _html_anchors(child.content, line, b)
@@ -408,8 +456,6 @@ def _inline(token: Token, b: _Builder) -> Link | None:
                 offset = token.content.find(child.content, cursor)
                 cursor = max(offset, cursor)
                 _comment(token, max(offset, 0), child.content, b)
-            continue
-        if child.type not in ("link_open", "image"):
             continue
         href = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
         if not href:

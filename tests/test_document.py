@@ -139,3 +139,16 @@ def test_sections_end_before_the_next_heading_of_same_or_higher_level() -> None:
     assert [(s.heading.text, s.start_line, s.end_line) for s in related] == [
         ("四、相关主题", 19, 23)
     ]
+
+
+def test_related_context_spans_nested_and_repeated_sections() -> None:
+    text = (
+        "# T\n\n## 一、相关主题\n\n### 1.1 子节\n\n- [a](a.md)\n\n## 二、正文\n\n- [b](b.md)\n\n"
+        "## 三、相关链接\n\n- [c](c.md)\n"
+    )
+    doc = Document("x.md", text)
+    assert [(link.target, link.context) for link in doc.links] == [
+        ("a.md", "related"),
+        ("b.md", ""),
+        ("c.md", "related"),
+    ]
