@@ -53,10 +53,10 @@ class Run:
     output: str  # hash of stdout
 
 
-def measure(command: list[str], cwd: Path) -> Run:
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -104,18 +104,28 @@ def bench_folder(root: Path, jobs: int, rng: random.Random) -> dict[str, Run | f
     return results
 
 
-def startup(tmp: Path) -> tuple[float, float, float]:
+def startup(tmp: Path, env: dict[str, str] | None = None) -> tuple[float, float, float]:
     project = tmp / "startup"
+    shutil.rmtree(project, ignore_errors=True)
     project.mkdir()
     (project / "a.md").write_text("# 小文件\n\n## 一、概述\n\n一句话。\n", encoding="utf-8")
     (project / ".git").mkdir()  # a project root of its own, as in a repository
-    lint = best([measure([*LINT, "a.md"], project) for _ in range(10)]).seconds
+    measure([*LINT, "a.md"], project, env)  # writes the bytecode, when it may be written
+    lint = best([measure([*LINT, "a.md"], project, env) for _ in range(10)]).seconds
     (project / ".formalai-lint.toml").write_text("select = ['ALL']\n", encoding="utf-8")
-    configured = best([measure([*LINT, "a.md"], project) for _ in range(10)]).seconds
+    configured = best([measure([*LINT, "a.md"], project, env) for _ in range(10)]).seconds
     baseline = best(
-        [measure([sys.executable, "-c", "import markdown_it"], project) for _ in range(10)]
+        [measure([sys.executable, "-c", "import markdown_it"], project, env) for _ in range(10)]
     ).seconds
     return lint, configured, baseline
+
+
+def with_bytecode(tmp: Path) -> dict[str, str]:
+    """The environment with Python's bytecode cache allowed (kept under `tmp`, so the
+    checkout is not touched), as for a tool installed from a wheel."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return env
 
 
 def machine() -> str:
@@ -199,7 +209,9 @@ def main() -> None:
             generate(out, n, args.seed)
             rows.append((f"synthetic {n}", bench_folder(out, args.jobs, rng)))
             shutil.rmtree(out)
-        lint, configured, baseline = startup(tmp)
+        starts = {"as run": startup(tmp)}
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):  # every run compiles every module
+            starts["with bytecode cached"] = startup(tmp, with_bytecode(tmp))
     print()
     print_table(rows, args.jobs)
     synthetic = [r for label, r in rows if label.startswith("synthetic")]
@@ -211,11 +223,12 @@ def main() -> None:
             f" {per_mb[0] * 1000:.0f} ms/MB at {small['docs']} docs = {per_mb[1] / per_mb[0]:.2f}x"
             " (target <= 1.30)"
         )
-    print(
-        f"start-up, one small file: {lint * 1000:.0f} ms ({lint / baseline:.2f}x), with a config file"
-        f" {configured * 1000:.0f} ms ({configured / baseline:.2f}x);"
-        f" python -c 'import markdown_it': {baseline * 1000:.0f} ms (target <= 2x)"
-    )
+    for how, (lint, configured, baseline) in starts.items():
+        print(
+            f"start-up ({how}), one small file: {lint * 1000:.0f} ms ({lint / baseline:.2f}x),"
+            f" with a config file {configured * 1000:.0f} ms ({configured / baseline:.2f}x);"
+            f" python -c 'import markdown_it': {baseline * 1000:.0f} ms (target <= 2x)"
+        )
     print(f"load average at end: {load()}")
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import hashlib
 import json
 import os
@@ -79,7 +80,7 @@ def cache_key(settings: Settings, rules: Collection[type[Rule]]) -> str:
     parts = {
         "format": FORMAT,
         "version": __version__,
-        "code": _code_fingerprint(rules),
+        "code": _code_fingerprint(tuple(rules)),
         "parser": [markdown_it.__version__, mdit_py_plugins.__version__],
         "root": str(settings.root),
         "settings": {
@@ -93,9 +94,11 @@ def cache_key(settings: Settings, rules: Collection[type[Rule]]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
+@functools.cache  # once per process: a pre-commit run opens the cache twice
 def _code_fingerprint(rules: Collection[type[Rule]]) -> list[tuple[str, int, int]]:
     """Size and mtime of this package's modules and of every rule's module, so that an edit
-    to the tool or to a plugin (even without a version bump) invalidates the cache."""
+    to the tool or to a plugin (even without a version bump) invalidates the cache. Taken
+    once per process, like the code it describes, which is imported once."""
     package = Path(__file__).parent
     files = set(package.rglob("*.py"))
     for rule in rules:
@@ -267,6 +270,15 @@ class Cache:
             self._dirty = True
             return None
         return result
+
+    def body(self, path: str, digest: str) -> bytes | None:
+        """The cached result of `path` still encoded (as `encode` wrote it), if its content
+        hash is `digest` and its MAC is sound: a screen can search it without decoding it."""
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != digest:
+            return None
+        _, mac, body = entry
+        return body if mac == self._mac(path, digest, body) else None
 
     def put(self, path: str, digest: str, body: bytes) -> None:
         """Store `body`, a result as `encode` wrote it, for `path` with content hash `digest`."""

@@ -5,18 +5,23 @@ Renaming a heading in `b.md` breaks a link in an untouched `a.md`, so a pre-comm
 links point into the given files (the links an engine run would follow: a file, or a folder
 meaning its README.md).
 
-Parsing the whole project costs seconds, so documents are first screened by their text: a
-link can only reach `dir/b.md` if its path names `b.md`; it can only reach `dir/README.md` if
-it names `dir` (`dir`, `../dir/`, `dir/README.md`) or is written inside `dir` with `.`/`..`
-segments only (`README.md`, `./`, `../..`, `/`: these lead only to folders above the linking
-file). The text is screened after undoing Markdown escapes, HTML entities and
-percent-encoding, the ways a destination can be written; only the documents that pass are
-parsed. (A detour such as `../x/../README.md` is not followed.)
+Parsing the whole project costs seconds, so documents are first screened: a link can only
+reach `dir/b.md` if its path names `b.md`; it can only reach `dir/README.md` if it names `dir`
+(`dir`, `../dir/`, `dir/README.md`) or is written inside `dir` with `.`/`..` segments only
+(`README.md`, `./`, `../..`, `/`: these lead only to folders above the linking file).
+A document whose result is in the cache (unchanged since) is screened by that result, still
+encoded: it holds every local link's decoded path, so a document none of whose link paths
+names one of the files, and that is not inside one of the folders, cannot link into them;
+the others are decoded and their links followed exactly. Any other document is screened by
+its text, after undoing Markdown escapes, HTML entities and percent-encoding (the ways a
+destination can be written), and parsed if it passes. (A detour such as
+`../x/../README.md` is followed only in a document that passes the screen.)
 """
 
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from collections.abc import Sequence
@@ -60,18 +65,25 @@ def dependents(
     # `…/D/README.md` names D unless its folders are all `.`/`..`: then it is written inside D
     names = {posixpath.basename(p) for p in targets if posixpath.basename(p) != "README.md"}
     names |= {posixpath.basename(folder) for folder in folders if folder}
-    candidates = []
-    for path in sorted(files):
-        if path in targets or not path.endswith(MARKDOWN_SUFFIXES):
-            continue
-        if is_excluded(path, settings.exclude):
-            continue
-        inside = any(folder == "" or path.startswith(folder + "/") for folder in folders)
-        if _mentions(settings, path, names, inside):
-            candidates.append(path)
+    # a name as it appears inside a JSON string of a cached result
+    encoded = [json.dumps(name, ensure_ascii=False)[1:-1].encode() for name in names]
     rules = [rule(settings) for rule in registry.enabled(settings)]
     file_rules = [rule for rule in rules if isinstance(rule, FileRule)]
     with workers.Phase1(settings, file_rules, options or workers.RunOptions()) as phase1:
+        candidates = []
+        for path in sorted(files):
+            if path in targets or not path.endswith(MARKDOWN_SUFFIXES):
+                continue
+            if is_excluded(path, settings.exclude):
+                continue
+            inside = any(folder == "" or path.startswith(folder + "/") for folder in folders)
+            body = phase1.cached_body(path)
+            if body is not None:
+                passes = inside or any(name in body for name in encoded)
+            else:
+                passes = _mentions(settings, path, names, inside)
+            if passes:
+                candidates.append(path)
         outcomes = phase1.run(candidates)
         phase1.save(files)
     return [

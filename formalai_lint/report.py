@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -191,6 +190,8 @@ def sarif(shown: Sequence[tuple[str, Diagnostic]], cwd: Path) -> dict[str, objec
 def junit(shown: Sequence[tuple[str, Diagnostic]], files: Iterable[str]) -> str:
     """One testcase per checked file; it fails when the file has an error-severity
     diagnostic. Every diagnostic of the file is listed (warnings in system-out otherwise)."""
+    import xml.etree.ElementTree as ET  # here: only JUnit output needs it (start-up time)
+
     by_file: dict[str, list[Diagnostic]] = {path: [] for path in files}
     for path, d in shown:
         by_file.setdefault(path, []).append(d)

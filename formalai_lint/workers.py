@@ -123,6 +123,13 @@ class Phase1:
         if self.cache is not None:
             self.cache.save(files)
 
+    def cached_body(self, path: str) -> bytes | None:
+        """`path`'s cached result, still encoded, if the file is unchanged since (else None)."""
+        if self.cache is None:
+            return None
+        digest = content_hash(self.settings.root / path, self.settings.max_file_size)
+        return self.cache.body(path, digest) if digest else None
+
     def run(self, paths: Sequence[str]) -> list[Outcome]:
         root, limit = self.settings.root, self.settings.max_file_size
         outcomes: dict[str, Outcome] = {}
