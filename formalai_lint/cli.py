@@ -102,9 +102,17 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Use this config file.")
-@click.option("--select", multiple=True, help="Rules to run (codes, prefixes like FL2, or names); comma-separated.")
-@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selected ones.")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
+)
+@click.option(
+    "--select",
+    multiple=True,
+    help="Rules to run (codes, prefixes like FL2, or names); comma-separated.",
+)
+@click.option(
+    "--extend-select", multiple=True, help="Rules to run in addition to the selected ones."
+)
 @click.option("--ignore", multiple=True, help="Rules not to run.")
 @click.option(
     "--output-format",
@@ -113,8 +121,14 @@ def main() -> None:
     show_default=True,
     help="How to print diagnostics.",
 )
-@click.option("--output-file", type=click.Path(path_type=Path), help="Write the output here instead of stdout.")
-@click.option("--statistics", is_flag=True, help="Print a count per rule instead of the diagnostics.")
+@click.option(
+    "--output-file",
+    type=click.Path(path_type=Path),
+    help="Write the output here instead of stdout.",
+)
+@click.option(
+    "--statistics", is_flag=True, help="Print a count per rule instead of the diagnostics."
+)
 @click.option(
     "--baseline",
     "baseline_path",
@@ -144,7 +158,11 @@ def main() -> None:
     is_flag=True,
     help="With --fix or --diff, also retarget broken links to their one did-you-mean.",
 )
-@click.option("--diff", is_flag=True, help="Print a diff of what --fix would change, write nothing; exit 1 if any.")
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print a diff of what --fix would change, write nothing; exit 1 if any.",
+)
 @click.option(
     "-v",
     "--verbose",
@@ -217,7 +235,9 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     if opts["statistics"]:
         output = report.statistics(diagnostics, output_format)
     else:
-        output = report.render(diagnostics, output_format, settings.root, cwd, files=targets, color=color)
+        output = report.render(
+            diagnostics, output_format, settings.root, cwd, files=targets, color=color
+        )
     if opts["output_file"]:
         _write_output(opts["output_file"], output)
     else:
@@ -246,7 +266,9 @@ def _write_output(path: Path, output: str) -> None:
         raise ConfigError(f"cannot write output file `{path}`: {e.strerror or e}") from None
 
 
-def _compare_baseline(path: Path | None, diagnostics: list[Any], targets: Sequence[str]) -> list[Any]:
+def _compare_baseline(
+    path: Path | None, diagnostics: list[Any], targets: Sequence[str]
+) -> list[Any]:
     """The diagnostics not in the baseline file at `path` (all of them without one)."""
     if path is None:
         return diagnostics
@@ -255,7 +277,9 @@ def _compare_baseline(path: Path | None, diagnostics: list[Any], targets: Sequen
     outcome = baseline.compare(diagnostics, baseline.load(path), targets)
     note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
     if outcome.stale:
-        note += f"; {outcome.stale} of its entries no longer occur (prune with --write-baseline {path})"
+        note += (
+            f"; {outcome.stale} of its entries no longer occur (prune with --write-baseline {path})"
+        )
     click.echo(note, err=True)
     return outcome.new
 

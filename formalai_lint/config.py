@@ -197,7 +197,11 @@ def load_settings(
 
 
 def selector_matches(selector: str, code: str, name: str) -> bool:
-    return selector == "ALL" or selector == name or (selector.startswith("FL") and code.startswith(selector))
+    return (
+        selector == "ALL"
+        or selector == name
+        or (selector.startswith("FL") and code.startswith(selector))
+    )
 
 
 def is_selector(text: str) -> bool:

@@ -258,7 +258,6 @@ class Document:
         return next((h.text for h in self.headings if h.level == 1), None)
 
 
-
 def _with_context(
     links: list[Link], toc_links: set[int], related: Sequence[Section]
 ) -> tuple[Link, ...]:
@@ -353,7 +352,9 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             if item_open and entry is not None and entry.path == "" and entry.fragment:
                 depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
                 toc_entries.append(
-                    TocEntry(entry.text, entry.fragment, entry.target, depth, entry.line, entry.column)
+                    TocEntry(
+                        entry.text, entry.fragment, entry.target, depth, entry.line, entry.column
+                    )
                 )
                 b.toc_links.add(id(entry))
             item_open = False

@@ -49,7 +49,9 @@ def parse(settings: Settings, path: str) -> Document:
     return Document(path, text, settings.parse_options)
 
 
-def lint_file(settings: Settings, path: str, rules: Sequence[FileRule]) -> tuple[FileResult, list[str]]:
+def lint_file(
+    settings: Settings, path: str, rules: Sequence[FileRule]
+) -> tuple[FileResult, list[str]]:
     """Phase 1 for one file: parse, run the file rules, keep the facts."""
     try:
         doc = parse(settings, path)
@@ -160,7 +162,8 @@ def _configure(settings: Settings, diagnostics: Iterable[Diagnostic]) -> Iterabl
     """Apply per-file ignores and severity overrides."""
     for diag in diagnostics:
         ignored = any(
-            fnmatchcase(diag.path, glob) and any(selector_matches(s, diag.code, diag.name) for s in codes)
+            fnmatchcase(diag.path, glob)
+            and any(selector_matches(s, diag.code, diag.name) for s in codes)
             for glob, codes in settings.per_file_ignores
         )
         if ignored:

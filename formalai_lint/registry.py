@@ -144,7 +144,9 @@ def check_settings(settings: Settings) -> None:
         check_selectors(codes, f"{source}: `per-file-ignores.{glob}`")
     for code in settings.severity:
         if find(code) is None:
-            raise ConfigError(f"{source}: `severity.{code}`: no rule {code} (see `formalai-lint rules`)")
+            raise ConfigError(
+                f"{source}: `severity.{code}`: no rule {code} (see `formalai-lint rules`)"
+            )
 
 
 def matches(selectors: Sequence[str], rule: type[Rule]) -> bool:

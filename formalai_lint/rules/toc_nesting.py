@@ -33,9 +33,7 @@ class TocNesting(FileRule):
         toc_heading = doc.toc.heading if doc.toc else None
         lists_own = any(h == toc_heading for _, h in matched)
         tree = [
-            h
-            for h in doc.headings
-            if low <= h.level <= high and (h != toc_heading or lists_own)
+            h for h in doc.headings if low <= h.level <= high and (h != toc_heading or lists_own)
         ]
         depth_of = dict(zip((h.anchor for h in tree), tree_depths(tree), strict=True))
         for entry, heading in matched:
