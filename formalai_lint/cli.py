@@ -208,10 +208,9 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         settings.root, opts["jobs"], opts["no_cache"], opts["cache_dir"], progress, opts["verbose"]
     )
     if any(path.is_file() for path in targets_given):  # changed-files mode (pre-commit)
-        from formalai_lint.dependents import dependents
-
-        targets = sorted({*targets, *dependents(settings, targets, all_files, run)})
-    result = engine.lint(settings, targets, all_files, run)
+        targets, result = _lint_with_dependents(settings, targets, all_files, run)
+    else:
+        result = engine.lint(settings, targets, all_files, run)
     crashed = any(d.code == InternalError.code for d in result.diagnostics)
     if opts["write_baseline"]:
         from formalai_lint import baseline
@@ -251,6 +250,24 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     if crashed:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if any(d.severity == "error" for d in diagnostics) else EXIT_CLEAN)
+
+
+def _lint_with_dependents(
+    settings: Any, given: list[str], all_files: frozenset[str], run: Any
+) -> tuple[list[str], Any]:
+    """Lint the files given and every file whose links point into them, sharing one phase 1:
+    the documents the dependency screen parsed are not parsed again."""
+    from formalai_lint import engine, registry, workers
+    from formalai_lint.dependents import dependents
+    from formalai_lint.rule import FileRule
+
+    rules = [rule(settings) for rule in registry.enabled(settings)]
+    file_rules = [rule for rule in rules if isinstance(rule, FileRule)]
+    with workers.Phase1(settings, file_rules, run) as phase1:
+        targets = sorted({*given, *dependents(settings, given, all_files, run, phase1)})
+        result = engine.lint(settings, targets, all_files, run, phase1)
+        phase1.save(all_files)
+    return targets, result
 
 
 def _color_allowed() -> bool:

@@ -25,6 +25,7 @@ import json
 import posixpath
 import re
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -36,7 +37,7 @@ from formalai_lint.links import MARKDOWN_SUFFIXES
 from formalai_lint.rule import FileRule
 
 if TYPE_CHECKING:
-    from formalai_lint.workers import RunOptions
+    from formalai_lint.workers import Phase1, RunOptions
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 # A link destination made of `.`/`..` segments only, or those and `README.md`, or `/`:
@@ -54,10 +55,12 @@ def dependents(
     given: Sequence[str],
     files: frozenset[str],
     options: RunOptions | None = None,
+    phase1: Phase1 | None = None,
 ) -> list[str]:
     """Markdown files not in `given` (and not excluded) whose links point into `given`.
     The documents that pass the screen go through phase 1 like targets (`options`: workers
-    and cache), so that a warm pre-commit run reads them from the cache."""
+    and cache), so that a warm pre-commit run reads them from the cache; pass an open `phase1`
+    to share it with the lint that follows (which then saves the cache)."""
     from formalai_lint import workers  # here: workers imports the engine
 
     targets = {path for path in given if path.endswith(MARKDOWN_SUFFIXES)}
@@ -67,9 +70,12 @@ def dependents(
     names |= {posixpath.basename(folder) for folder in folders if folder}
     # a name as it appears inside a JSON string of a cached result
     encoded = [json.dumps(name, ensure_ascii=False)[1:-1].encode() for name in names]
-    rules = [rule(settings) for rule in registry.enabled(settings)]
-    file_rules = [rule for rule in rules if isinstance(rule, FileRule)]
-    with workers.Phase1(settings, file_rules, options or workers.RunOptions()) as phase1:
+    own = phase1 is None
+    if phase1 is None:
+        rules = [rule(settings) for rule in registry.enabled(settings)]
+        file_rules = [rule for rule in rules if isinstance(rule, FileRule)]
+        phase1 = workers.Phase1(settings, file_rules, options or workers.RunOptions())
+    with phase1 if own else nullcontext(phase1):
         candidates = []
         for path in sorted(files):
             if path in targets or not path.endswith(MARKDOWN_SUFFIXES):
@@ -85,7 +91,8 @@ def dependents(
             if passes:
                 candidates.append(path)
         outcomes = phase1.run(candidates)
-        phase1.save(files)
+        if own:
+            phase1.save(files)
     return [
         result.path
         for result, _ in outcomes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
@@ -99,8 +100,13 @@ def lint(
     targets: Sequence[str],
     files: frozenset[str],
     options: workers.RunOptions | None = None,
+    phase1: workers.Phase1 | None = None,
 ) -> Report:
-    """Lint `targets`; `options` says how phase 1 runs (default: in-process, no cache)."""
+    """Lint `targets`; `options` says how phase 1 runs (default: in-process, no cache).
+
+    A caller that already ran phase 1 on some documents (the changed-files mode) passes its
+    open `phase1`, so that those documents are not linted again; it then saves the cache.
+    """
     from formalai_lint import workers  # here: workers imports this module
 
     enabled = registry.enabled(settings)
@@ -111,7 +117,10 @@ def lint(
     diagnostics: list[Diagnostic] = []
     tracebacks: list[str] = []
     docs: dict[str, DocFacts] = {}
-    with workers.Phase1(settings, file_rules, options or workers.RunOptions()) as phase1:
+    own = phase1 is None
+    if phase1 is None:
+        phase1 = workers.Phase1(settings, file_rules, options or workers.RunOptions())
+    with phase1 if own else nullcontext(phase1):
         for result, crashes in phase1.run(targets):
             diagnostics.extend(result.diagnostics)
             tracebacks.extend(crashes)
@@ -122,7 +131,8 @@ def lint(
             for result, _ in phase1.run(linked):
                 if result.facts is not None:  # unreadable: reported when it is a target
                     docs[result.path] = result.facts
-        phase1.save(files)
+        if own:
+            phase1.save(files)
 
     if project_rules:
         project = Project(files, docs, tuple(targets))

@@ -95,6 +95,8 @@ class Phase1:
         self.progress = Progress(options.progress)
         self._pool: ProcessPoolExecutor | None = None
         self._gc = _collecting_less()
+        self._outcomes: dict[str, Outcome] = {}  # documents already linted in this run
+        self._digests: dict[str, str | None] = {}  # their content hashes, taken once
 
     def _open_cache(self) -> Cache | None:
         if self.options.cache_dir is None:
@@ -127,16 +129,22 @@ class Phase1:
         """`path`'s cached result, still encoded, if the file is unchanged since (else None)."""
         if self.cache is None:
             return None
-        digest = content_hash(self.settings.root / path, self.settings.max_file_size)
+        digest = self._digest(path)
         return self.cache.body(path, digest) if digest else None
 
+    def _digest(self, path: str) -> str | None:
+        if path not in self._digests:
+            root, limit = self.settings.root, self.settings.max_file_size
+            self._digests[path] = content_hash(root / path, limit)
+        return self._digests[path]
+
     def run(self, paths: Sequence[str]) -> list[Outcome]:
-        root, limit = self.settings.root, self.settings.max_file_size
-        outcomes: dict[str, Outcome] = {}
+        outcomes = self._outcomes  # a document asked for twice in one run is linted once
         todo: dict[str, str | None] = {}  # path -> content hash before linting
-        self.progress.add(len(paths))
-        for path in paths:
-            digest = content_hash(root / path, limit) if self.cache is not None else None
+        fresh = [path for path in dict.fromkeys(paths) if path not in outcomes]
+        self.progress.add(len(fresh))
+        for path in fresh:
+            digest = self._digest(path) if self.cache is not None else None
             cached = self.cache.get(path, digest) if self.cache is not None and digest else None
             if cached is not None:
                 outcomes[path] = (cached, [])
