@@ -168,6 +168,9 @@ class Section:
     end_line: int  # the last line before the next heading of the same or a higher level
 
 
+_RawTable = tuple[int, list[list[Token]], Heading | None]  # line, rows of cells, heading
+
+
 @dataclass
 class _Builder:
     """Mutable state of the single walk over the tokens."""
@@ -179,9 +182,11 @@ class _Builder:
     links: list[Link] = field(default_factory=list)
     html_anchors: list[HtmlAnchor] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    # Paragraphs and tables are kept as their inline tokens: only level documents read
+    # them, so their text and positions are worked out on first use (`Document.texts`).
+    paragraphs: list[tuple[Token, Heading | None]] = field(default_factory=list)
+    tables: list[_RawTable] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
-    texts: list[TextBlock] = field(default_factory=list)
     front_matter: str | None = None
     toc_links: set[int] = field(default_factory=set)  # id() of the links that are TOC entries
     toc: Toc | None = None
@@ -223,9 +228,9 @@ class Document:
         self.headings: tuple[Heading, ...] = tuple(build.headings)
         self.html_anchors: tuple[HtmlAnchor, ...] = tuple(build.html_anchors)
         self.comments: tuple[Comment, ...] = tuple(build.comments)
-        self.tables: tuple[Table, ...] = tuple(build.tables)
+        self._paragraphs = build.paragraphs
+        self._tables = build.tables
         self.blocks: tuple[Block, ...] = tuple(build.blocks)
-        self.texts: tuple[TextBlock, ...] = tuple(build.texts)
         self.toc: Toc | None = build.toc
         self.front_matter: dict[str, str] = _front_matter(build.front_matter)
         related = re.compile(options.related_pattern, re.IGNORECASE)
@@ -235,6 +240,25 @@ class Document:
         self.links: tuple[Link, ...] = _with_context(
             build.links, build.toc_links if build.toc else set(), self.related_sections
         )
+
+    @cached_property
+    def texts(self) -> tuple[TextBlock, ...]:
+        """Every paragraph's plain text, in document order."""
+        return tuple(
+            TextBlock(plain_text(token.children), _position(token, 0, self.lines)[0], heading)
+            for token, heading in self._paragraphs
+        )
+
+    @cached_property
+    def tables(self) -> tuple[Table, ...]:
+        """Every table, its header row and body rows as cells with their positions."""
+        return tuple(
+            Table(line, *_header_and_rows([[self._cell(t) for t in row] for row in rows]), heading)
+            for line, rows, heading in self._tables
+        )
+
+    def _cell(self, token: Token) -> Cell:
+        return Cell(plain_text(token.children), *_position(token, 0, self.lines))
 
     @cached_property
     def sections(self) -> tuple[Section, ...]:
@@ -278,6 +302,13 @@ def _with_context(
             link = replace(link, context="related")
         result.append(link)
     return tuple(result)
+
+
+def _header_and_rows(
+    rows: list[list[Cell]],
+) -> tuple[tuple[Cell, ...], tuple[tuple[Cell, ...], ...]]:
+    header = tuple(rows[0]) if rows else ()
+    return header, tuple(tuple(r) for r in rows[1:])
 
 
 def _front_matter(content: str | None) -> dict[str, str]:
@@ -333,7 +364,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
     toc_entries: list[TocEntry] = []
     item_open = False  # inside a TOC list item whose entry link has not been seen yet
     list_depth = 0
-    table: list[list[Cell]] | None = None
+    table: list[list[Token]] | None = None
     table_line = 0
     in_paragraph = False
 
@@ -343,11 +374,9 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             continue
         if kind == "inline":  # the most frequent kinds first
             if table is not None:
-                line, column = _position(token, 0, b.lines)
-                table[-1].append(Cell(plain_text(token.children), line, column))
+                table[-1].append(token)
             elif in_paragraph:
-                line, _ = _position(token, 0, b.lines)
-                b.texts.append(TextBlock(plain_text(token.children), line, heading))
+                b.paragraphs.append((token, heading))
             entry = _inline(token, b)
             if item_open and entry is not None and entry.path == "" and entry.fragment:
                 depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
@@ -387,9 +416,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
         elif kind == "tr_open" and table is not None:
             table.append([])
         elif kind == "table_close" and table is not None:
-            header = tuple(table[0]) if table else ()
-            rows = tuple(tuple(r) for r in table[1:])
-            b.tables.append(Table(table_line, header, rows, heading))
+            b.tables.append((table_line, table, heading))
             table = None
         elif kind in ("fence", "math_block", "math_block_label") and token.map:
             line = token.map[0] + 1
@@ -444,6 +471,8 @@ def _comment(token: Token, offset: int, raw: str, b: _Builder) -> None:
 
 def _inline(token: Token, b: _Builder) -> Link | None:
     """Collect the links, HTML anchors and comments of one inline token; return its first link."""
+    if "[" not in token.content and "<" not in token.content:
+        return None  # no link, image, autolink or inline HTML can be in it
     first: Link | None = None
     children = token.children or []
     cursor = 0  # where to look for the next inline HTML in the token's source

@@ -27,9 +27,22 @@ def _kept(char: str) -> bool:
     return any(lo <= code <= hi for lo, hi in _ALPHABETIC_SYMBOLS)
 
 
+class _Translation(dict[int, int | None]):
+    """`str.translate` table: a kept character maps to itself (a space to `-`), any other to
+    None (deleted). Each character is classified once, on first sight."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = code if _kept(chr(code)) else None
+        self[code] = value
+        return value
+
+
+_TRANSLATION = _Translation({ord(" "): ord("-")})
+
+
 def slug(text: str) -> str:
     """Return the GitHub id of one heading text, before de-duplication."""
-    return "".join(c for c in text.lower() if _kept(c)).replace(" ", "-")
+    return text.lower().translate(_TRANSLATION)
 
 
 class Slugger:
