@@ -21,11 +21,6 @@ from formalai_lint.diagnostic import Severity
 from formalai_lint.document import DEFAULT_RELATED_PATTERN, DEFAULT_TOC_PATTERN, ParseOptions
 from formalai_lint.source import DEFAULT_MAX_BYTES, locate
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 CONFIG_FILES = (".formalai-lint.toml", "pyproject.toml")
 
 
@@ -71,6 +66,12 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
+    # Imported here: a project without a configuration file never pays for the TOML parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     try:
         with path.open("rb") as f:
             return tomllib.load(f)

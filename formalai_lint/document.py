@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from markdown_it.token import Token
@@ -56,16 +56,14 @@ _PASSED_OVER = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ParseOptions:
+class ParseOptions(NamedTuple):
     """What a document needs from the configuration to build its views."""
 
     toc_pattern: str = DEFAULT_TOC_PATTERN
     related_pattern: str = DEFAULT_RELATED_PATTERN
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str  # plain text as GitHub renders it: markup removed, code and math text kept
     line: int
@@ -78,8 +76,7 @@ class Heading:
         return ORDINAL_PREFIX.sub("", self.text, count=1)
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     target: str  # the destination as written in the source
     path: str  # percent-decoded path part, "" for a same-file `#fragment`
     fragment: str | None  # percent-decoded fragment, None when there is no `#`
@@ -91,14 +88,12 @@ class Link:
     context: str = ""  # "toc", "related" or ""
 
 
-@dataclass(frozen=True)
-class HtmlAnchor:
+class HtmlAnchor(NamedTuple):
     id: str
     line: int
 
 
-@dataclass(frozen=True)
-class Comment:
+class Comment(NamedTuple):
     """An HTML comment outside code (`<!-- … -->`): suppressions are written as these."""
 
     text: str  # between `<!--` and `-->`, stripped
@@ -107,8 +102,7 @@ class Comment:
     end_line: int  # the line of its `-->`
 
 
-@dataclass(frozen=True)
-class TocEntry:
+class TocEntry(NamedTuple):
     text: str
     fragment: str
     target: str
@@ -117,31 +111,27 @@ class TocEntry:
     column: int
 
 
-@dataclass(frozen=True)
-class Toc:
+class Toc(NamedTuple):
     heading: Heading
     start_line: int  # first line of the list
     end_line: int  # last line of the list
     entries: tuple[TocEntry, ...]
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     text: str
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     line: int
     header: tuple[Cell, ...]
     rows: tuple[tuple[Cell, ...], ...]
     heading: Heading | None  # the nearest heading above the table
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """A code fence (`kind="fence"`, with its info string) or a `$$` math block (`"math"`)."""
 
     kind: str
@@ -152,8 +142,7 @@ class Block:
     heading: Heading | None
 
 
-@dataclass(frozen=True)
-class TextBlock:
+class TextBlock(NamedTuple):
     """Prose: the plain text of a paragraph, with soft line breaks kept as `\\n`."""
 
     text: str
@@ -161,8 +150,7 @@ class TextBlock:
     heading: Heading | None
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     heading: Heading
     start_line: int  # the heading's line
     end_line: int  # the last line before the next heading of the same or a higher level
@@ -171,25 +159,25 @@ class Section:
 _RawTable = tuple[int, list[list[Token]], Heading | None]  # line, rows of cells, heading
 
 
-@dataclass
 class _Builder:
     """Mutable state of the single walk over the tokens."""
 
-    lines: list[str]
-    toc_re: re.Pattern[str]
-    slugger: Slugger = field(default_factory=Slugger)
-    headings: list[Heading] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    html_anchors: list[HtmlAnchor] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)
-    # Paragraphs and tables are kept as their inline tokens: only level documents read
-    # them, so their text and positions are worked out on first use (`Document.texts`).
-    paragraphs: list[tuple[Token, Heading | None]] = field(default_factory=list)
-    tables: list[_RawTable] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-    front_matter: str | None = None
-    toc_links: set[int] = field(default_factory=set)  # id() of the links that are TOC entries
-    toc: Toc | None = None
+    def __init__(self, lines: list[str], toc_re: re.Pattern[str]) -> None:
+        self.lines = lines
+        self.toc_re = toc_re
+        self.slugger = Slugger()
+        self.headings: list[Heading] = []
+        self.links: list[Link] = []
+        self.html_anchors: list[HtmlAnchor] = []
+        self.comments: list[Comment] = []
+        # Paragraphs and tables are kept as their inline tokens: only level documents read
+        # them, so their text and positions are worked out on first use (`Document.texts`).
+        self.paragraphs: list[tuple[Token, Heading | None]] = []
+        self.tables: list[_RawTable] = []
+        self.blocks: list[Block] = []
+        self.front_matter: str | None = None
+        self.toc_links: set[int] = set()  # id() of the links that are TOC entries
+        self.toc: Toc | None = None
 
 
 def decode_href(href: str) -> tuple[str, str | None]:
@@ -297,9 +285,9 @@ def _with_context(
             end = max(end, spans[at][1])
             at += 1
         if id(link) in toc_links:
-            link = replace(link, context="toc")
+            link = link._replace(context="toc")
         elif link.line <= end and at:
-            link = replace(link, context="related")
+            link = link._replace(context="related")
         result.append(link)
     return tuple(result)
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from formalai_lint.config import ConfigError
 
@@ -23,8 +22,7 @@ DEFAULT_APPROXIMATION_TOLERANCE = 2.5  # percentage points (FL406)
 DEFAULT_ARITHMETIC_TOLERANCE = 0.0005  # absolute (FL405)
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):
     """A range of fractions with explicit inclusive/exclusive bounds."""
 
     low: float = 0.0
@@ -87,16 +85,14 @@ class Interval:
         return f"any {var}"
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     id: str  # "L2"
     name: str  # "收敛进行时（双寡头竞争）"
     convergence: Interval
     adoption: Interval | None = None  # the leading solution's adoption
 
 
-@dataclass(frozen=True)
-class LevelModel:
+class LevelModel(NamedTuple):
     levels: tuple[Level, ...]
     approximation_tolerance: float = DEFAULT_APPROXIMATION_TOLERANCE
     arithmetic_tolerance: float = DEFAULT_ARITHMETIC_TOLERANCE

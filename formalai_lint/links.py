@@ -9,9 +9,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 
 from formalai_lint.document import Link
 from formalai_lint.files import MARKDOWN_SUFFIXES
@@ -26,8 +26,7 @@ class Status(Enum):
     MISSING_FRAGMENT = "missing-fragment"
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     status: Status
     path: str | None = None  # the project-relative file (or README of a folder) it reaches
     suggestion: str | None = None  # "did you mean" target, written as the link should be

@@ -13,7 +13,7 @@ Percent expressions (in table cells and prose), with or without `**bold**`:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from formalai_lint.levels import Interval
 
@@ -33,8 +33,7 @@ _AT_MOST = {"不超过", "不高于", "至多", "≤", "<=", "以下", "及以�
 _LESS_THAN = {"低于", "小于", "<", "＜"}
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A value read from text: a range of fractions, and where it was written."""
 
     interval: Interval
@@ -121,15 +120,13 @@ _REPLACEMENTS = (
 _RELATION = re.compile(r"\\(?:leq|geq|le|ge|neq|lt|gt|in|iff|Rightarrow|to)\b|[<>≤≥≠]")
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     weight: float | None  # the first factor of a product, when it is a number
     value: float | None  # the rest of the product, when it is numeric
     text: str
 
 
-@dataclass(frozen=True)
-class Formula:
+class Formula(NamedTuple):
     """One line of a math block read as `lhs = part = part … [≈ P%]`."""
 
     line: int

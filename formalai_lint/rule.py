@@ -12,9 +12,9 @@ entry-point group, exactly as the built-in rules do.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document, Link
@@ -61,13 +61,7 @@ class ProjectRule(Rule):
         raise NotImplementedError
 
 
-def _shallow(obj: Any) -> dict[str, Any]:
-    """A dataclass of plain values as a dict: `asdict` without its (slow) deep copies."""
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
-
-
-@dataclass(frozen=True)
-class DocFacts:
+class DocFacts(NamedTuple):
     """What cross-file rules know of one document. Round-trips through JSON."""
 
     path: str
@@ -86,8 +80,8 @@ class DocFacts:
             "path": self.path,
             "title": self.title,
             "anchors": sorted(self.anchors),
-            "links": [_shallow(link) for link in self.links],
-            "suppressions": [_shallow(d) for d in self.suppressions],
+            "links": [link._asdict() for link in self.links],
+            "suppressions": [d._asdict() for d in self.suppressions],
         }
 
     @classmethod

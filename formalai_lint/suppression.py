@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from formalai_lint.config import is_selector, selector_matches
 from formalai_lint.diagnostic import Diagnostic
@@ -39,9 +38,8 @@ _END = sys.maxsize
 RuleId = tuple[str, str]  # (code, name)
 
 
-@dataclass(frozen=True)
-class Directive:
-    """One `formalai-lint-…` comment of a document. Round-trips through JSON (`asdict`)."""
+class Directive(NamedTuple):
+    """One `formalai-lint-…` comment of a document. Round-trips through JSON (`_asdict`)."""
 
     kind: str
     selectors: tuple[str, ...]
@@ -71,13 +69,15 @@ def directives(comments: Iterable[Comment]) -> tuple[Directive, ...]:
     return tuple(found)
 
 
-@dataclass
 class _Scope:
-    directive: Directive
-    selector: str
-    first: int
-    last: int
-    used: bool = False
+    """Where one selector of a directive applies, and whether it suppressed anything."""
+
+    def __init__(self, directive: Directive, selector: str, first: int, last: int) -> None:
+        self.directive = directive
+        self.selector = selector
+        self.first = first
+        self.last = last
+        self.used = False
 
     def covers(self, diag: Diagnostic) -> bool:
         return self.first <= diag.line <= self.last and selector_matches(

@@ -17,9 +17,8 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from formalai_lint import registry
 from formalai_lint.cache import (
@@ -50,8 +49,7 @@ Outcome = tuple[FileResult, list[str]]  # a file's result and the tracebacks of 
 Linted = tuple[str, Outcome, str | None, bytes | None]
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     """How to run phase 1. The defaults (one process, no cache, silent) suit library calls
     and tests; the command line passes its own."""
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from formalai_lint import levels, quantities
 from formalai_lint.document import Cell, Document, Table
@@ -33,8 +33,7 @@ def label(text: str) -> str:
     return re.sub(r"[\s*_`]", "", text)
 
 
-@dataclass(frozen=True)
-class LevelDoc:
+class LevelDoc(NamedTuple):
     doc: Document
     level: Level
     model: LevelModel
@@ -115,8 +114,7 @@ def leading_values(cell: Cell) -> list[Quantity]:
     return []
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """One value cell of a labelled row or column: what a rule compares with a level."""
 
     cell: Cell
@@ -154,8 +152,7 @@ def _cells(
             log.debug("%s:%d: skipped unreadable cell `%s`", doc.path, cell.line, cell.text)
 
 
-@dataclass(frozen=True)
-class Drift:
+class Drift(NamedTuple):
     """A table cell stating an adoption or 收敛度 that contradicts a level's definition."""
 
     cell: Cell
@@ -209,8 +206,7 @@ def contradicts(statement: Interval, defined: Interval) -> bool:
 # --- prose and mermaid -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     value: Quantity
     line: int
     column: int

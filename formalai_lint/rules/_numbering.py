@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from formalai_lint.document import Document, Heading
 
@@ -36,8 +36,7 @@ def chinese_number(text: str) -> int | None:
     return high * 10 + low
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     parts: tuple[int, ...]  # (4,) for `四、` and `4.`; (4, 2) for `4.2`
     text: str  # as written: `四、`, `4.2`
     chinese: bool
@@ -86,8 +85,7 @@ def slips(values: Sequence[int], restarts: bool = False) -> Iterator[tuple[int, 
             yield index, expected
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     """The headings of one level that share a parent heading (or none)."""
 
     parent: Heading | None
