@@ -8,13 +8,15 @@ For each corpus it times, as separate processes and by wall clock:
   (a) floor     read + markdown-it-py parse of every file in one process (benchmarks/floor.py)
   (b) cold -j1  formalai-lint --jobs 1, empty cache
   (c) cold -jN  formalai-lint --jobs <all CPUs>, empty cache
-  (d) warm      again, nothing changed (best of 3)
-  (e) 1 changed again after editing one document (best of 3, a new edit each time)
-  (f) pre-commit  formalai-lint on 5 edited documents, warm cache (best of 3)
+  (d) warm      again, nothing changed
+  (e) 1 changed again after editing one document (a new edit each time)
+  (f) pre-commit  formalai-lint on 5 edited documents, warm cache
 and prints each as a ratio to (a), with the peak resident memory of the largest process of
-any run. Then start-up: linting one small file vs `python -c "import markdown_it"` (best of
-10 each). Ratios compare runs made side by side on a shared machine; absolute times do not
-travel. The folders are generated (deterministically, from --seed) in a temporary folder,
+any run. (a), (b) and (c) are measured in `--repeat` interleaved rounds (a, b, c, a, b, c, …)
+and each keeps its best time, so that a slow spell of a shared machine does not fall on one
+of them only; (d), (e) and (f) are the best of `--repeat` runs. Then start-up: linting one
+small file vs `python -c "import markdown_it"`, interleaved, best of 20 each. Ratios compare
+runs made side by side on a shared machine; absolute times do not travel. The folders are generated (deterministically, from --seed) in a temporary folder,
 which is removed afterwards.
 """
 
@@ -77,24 +79,27 @@ def edit(path: Path, counter: int) -> None:
         f.write(f"\n补充说明第 {counter} 条：内容有所更新。\n")
 
 
-def bench_folder(root: Path, jobs: int, rng: random.Random) -> dict[str, Run | float]:
+def bench_folder(root: Path, jobs: int, rng: random.Random, repeat: int) -> dict[str, Run | float]:
     docs = markdown_files(root)
     size = sum(p.stat().st_size for p in docs) / 1e6
     lint = [*LINT, "."]
     results: dict[str, Run | float] = {"docs": len(docs), "MB": size}
-    results["floor"] = measure([sys.executable, str(HERE / "floor.py"), "."], root)
-    shutil.rmtree(root / CACHE, ignore_errors=True)
-    results["cold -j1"] = measure([*lint, "--jobs", "1"], root)
-    shutil.rmtree(root / CACHE, ignore_errors=True)
-    results["cold -jN"] = measure([*lint, "--jobs", str(jobs)], root)
-    results["warm"] = best([measure(lint, root) for _ in range(3)])
+    cold: dict[str, list[Run]] = {"floor": [], "cold -j1": [], "cold -jN": []}
+    for _ in range(repeat):  # interleaved rounds: machine noise falls on all three alike
+        cold["floor"].append(measure([sys.executable, str(HERE / "floor.py"), "."], root))
+        shutil.rmtree(root / CACHE, ignore_errors=True)
+        cold["cold -j1"].append(measure([*lint, "--jobs", "1"], root))
+        shutil.rmtree(root / CACHE, ignore_errors=True)
+        cold["cold -jN"].append(measure([*lint, "--jobs", str(jobs)], root))
+    results.update({name: best(runs) for name, runs in cold.items()})
+    results["warm"] = best([measure(lint, root) for _ in range(repeat)])
     changed = []
-    for i in range(3):
+    for i in range(repeat):
         edit(rng.choice(docs), i)
         changed.append(measure(lint, root))
     results["1 changed"] = best(changed)
     precommit = []
-    for i in range(3):
+    for i in range(repeat):
         chosen = rng.sample(docs, min(5, len(docs)))
         for path in chosen:
             edit(path, 100 + i)
@@ -110,14 +115,17 @@ def startup(tmp: Path, env: dict[str, str] | None = None) -> tuple[float, float,
     project.mkdir()
     (project / "a.md").write_text("# 小文件\n\n## 一、概述\n\n一句话。\n", encoding="utf-8")
     (project / ".git").mkdir()  # a project root of its own, as in a repository
+    config = project / ".formalai-lint.toml"
     measure([*LINT, "a.md"], project, env)  # writes the bytecode, when it may be written
-    lint = best([measure([*LINT, "a.md"], project, env) for _ in range(10)]).seconds
-    (project / ".formalai-lint.toml").write_text("select = ['ALL']\n", encoding="utf-8")
-    configured = best([measure([*LINT, "a.md"], project, env) for _ in range(10)]).seconds
-    baseline = best(
-        [measure([sys.executable, "-c", "import markdown_it"], project, env) for _ in range(10)]
-    ).seconds
-    return lint, configured, baseline
+    times: dict[str, list[float]] = {"lint": [], "configured": [], "baseline": []}
+    for _ in range(20):  # interleaved, like the cold runs
+        config.unlink(missing_ok=True)
+        times["lint"].append(measure([*LINT, "a.md"], project, env).seconds)
+        config.write_text("select = ['ALL']\n", encoding="utf-8")
+        times["configured"].append(measure([*LINT, "a.md"], project, env).seconds)
+        baseline = measure([sys.executable, "-c", "import markdown_it"], project, env)
+        times["baseline"].append(baseline.seconds)
+    return min(times["lint"]), min(times["configured"]), min(times["baseline"])
 
 
 def with_bytecode(tmp: Path) -> dict[str, str]:
@@ -187,6 +195,7 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="for (c)-(f)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of (a)-(c), runs of (d)-(f)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.sizes else []
 
@@ -202,12 +211,14 @@ def main() -> None:
             for path in copy.rglob("*"):
                 path.chmod(path.stat().st_mode | 0o200)  # a read-only source stays read-only
             copy.chmod(copy.stat().st_mode | 0o200)
-            rows.append((folder.resolve().name[:13], bench_folder(copy, args.jobs, rng)))
+            rows.append(
+                (folder.resolve().name[:13], bench_folder(copy, args.jobs, rng, args.repeat))
+            )
             shutil.rmtree(copy)
         for n in sizes:
             out = tmp / f"synthetic-{n}"
             generate(out, n, args.seed)
-            rows.append((f"synthetic {n}", bench_folder(out, args.jobs, rng)))
+            rows.append((f"synthetic {n}", bench_folder(out, args.jobs, rng, args.repeat)))
             shutil.rmtree(out)
         starts = {"as run": startup(tmp)}
         if os.environ.get("PYTHONDONTWRITEBYTECODE"):  # every run compiles every module

@@ -45,7 +45,8 @@ def render(
 ) -> str:
     """The diagnostics in format `fmt`. `files` are the checked files (root-relative), for
     the formats that list them (junit); `color` adds ANSI colours to text."""
-    shown = [(display_path(root, d.path, cwd), d) for d in diagnostics]
+    paths = {path: display_path(root, path, cwd) for path in {d.path for d in diagnostics}}
+    shown = [(paths[d.path], d) for d in diagnostics]
     if fmt == "json":
         return _json([d.to_json() | {"path": path} for path, d in shown])
     if fmt == "sarif":
