@@ -39,7 +39,7 @@ from formalai_lint.engine import FileResult
 from formalai_lint.rule import DocFacts, Rule
 
 DIR_NAME = ".formalai-lint-cache"
-FORMAT = "formalai-lint-cache 1"
+FORMAT = "formalai-lint-cache 2"
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n# formalai-lint cache; see formalai-lint --help\n"
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -180,6 +180,7 @@ class _Builder:
         self.toc: Toc | None = None
 
 
+@lru_cache(maxsize=4096)  # documents link to the same few targets again and again
 def decode_href(href: str) -> tuple[str, str | None]:
     """Split a link destination into its percent-decoded path and fragment."""
     path, hash_, fragment = href.partition("#")

@@ -126,8 +126,11 @@ def lint(
             tracebacks.extend(crashes)
             if result.facts is not None:
                 docs[result.path] = result.facts
-        if project_rules:  # the documents targets link to, for their facts only
-            linked = sorted(linked_documents(list(docs.values()), files) - docs.keys())
+        # The documents targets link to, for their facts only (none left when every
+        # document is a target, as in a whole-project run).
+        others = {f for f in files if f.endswith(MARKDOWN_SUFFIXES)}.difference(targets)
+        if project_rules and others:
+            linked = sorted(linked_documents(list(docs.values()), files) & others)
             for result, _ in phase1.run(linked):
                 if result.facts is not None:  # unreadable: reported when it is a target
                     docs[result.path] = result.facts

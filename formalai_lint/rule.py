@@ -62,7 +62,8 @@ class ProjectRule(Rule):
 
 
 class DocFacts(NamedTuple):
-    """What cross-file rules know of one document. Round-trips through JSON."""
+    """What cross-file rules know of one document. Round-trips through JSON, links and
+    suppressions as arrays in field order (compact, and quick to write and read back)."""
 
     path: str
     title: str | None
@@ -80,8 +81,8 @@ class DocFacts(NamedTuple):
             "path": self.path,
             "title": self.title,
             "anchors": sorted(self.anchors),
-            "links": [link._asdict() for link in self.links],
-            "suppressions": [d._asdict() for d in self.suppressions],
+            "links": [list(link) for link in self.links],
+            "suppressions": [list(d) for d in self.suppressions],
         }
 
     @classmethod
@@ -90,10 +91,10 @@ class DocFacts(NamedTuple):
             path=data["path"],
             title=data["title"],
             anchors=frozenset(data["anchors"]),
-            links=tuple(Link(**link) for link in data["links"]),
+            links=tuple(Link(*link) for link in data["links"]),
             suppressions=tuple(
-                Directive(**{**d, "selectors": tuple(d["selectors"])})
-                for d in data.get("suppressions", ())
+                Directive(kind, tuple(selectors), *rest)
+                for kind, selectors, *rest in data.get("suppressions", ())
             ),
         )
 

@@ -39,7 +39,7 @@ RuleId = tuple[str, str]  # (code, name)
 
 
 class Directive(NamedTuple):
-    """One `formalai-lint-…` comment of a document. Round-trips through JSON (`_asdict`)."""
+    """One `formalai-lint-…` comment of a document. Round-trips through JSON."""
 
     kind: str
     selectors: tuple[str, ...]

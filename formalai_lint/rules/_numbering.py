@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from formalai_lint.document import Document, Heading
@@ -47,7 +48,11 @@ class Number(NamedTuple):
 
 
 def number(heading: Heading) -> Number | None:
-    text = heading.text
+    return _number(heading.text)
+
+
+@lru_cache(maxsize=4096)  # FL501 and FL502 read the same headings
+def _number(text: str) -> Number | None:
     match = _CHINESE.match(text)
     if match:
         value = chinese_number(match[1] or match[2])
