@@ -28,6 +28,7 @@ import os
 import platform
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,6 +93,15 @@ def bench_folder(root: Path, jobs: int, rng: random.Random, repeat: int) -> dict
         shutil.rmtree(root / CACHE, ignore_errors=True)
         cold["cold -jN"].append(measure([*lint, "--jobs", str(jobs)], root))
     results.update({name: best(runs) for name, runs in cold.items()})
+    # A cold run is compared with the floor run of its own round, and the median of those
+    # paired ratios is kept: the two ran back to back, on the machine in the same state.
+    for name in ("cold -j1", "cold -jN"):
+        paired = [
+            run.seconds / floor.seconds
+            for run, floor in zip(cold[name], cold["floor"], strict=True)
+        ]
+        results[f"rounds {name}"] = paired  # type: ignore[assignment]
+        results[f"ratio {name}"] = statistics.median(paired)
     results["warm"] = best([measure(lint, root) for _ in range(repeat)])
     changed = []
     for i in range(repeat):
@@ -169,13 +179,24 @@ def print_table(rows: list[tuple[str, dict[str, Run | float]]], jobs: int) -> No
         for name in TARGETS:
             run = r[name]
             assert isinstance(run, Run)
-            line += f"{run.seconds / floor.seconds:>11.3f}x"
+            ratio = r.get(f"ratio {name}", run.seconds / floor.seconds)
+            line += f"{ratio:>11.3f}x"
             peak = max(peak, run.peak_mb)
         same = {r[n].output for n in ("cold -j1", "cold -jN", "warm")}  # type: ignore[union-attr]
         line += f"{peak:>9.0f}  {'identical' if len(same) == 1 else 'DIFFER'}"
         print(line)
     targets = "".join(f"{'<= ' + format(t, '.2f'):>12}" for t in TARGETS.values())
     print(f"{'target':<36}{targets}{'< 400':>9}")
+    print()
+    print("cold runs: median of the ratios to the floor run of the same round; per round:")
+    for label, r in rows:
+        rounds = "; ".join(
+            f"{name.replace('-jN', f'-j{jobs}')} "
+            + " ".join(f"{x:.3f}" for x in r[f"rounds {name}"])  # type: ignore[union-attr]
+            for name in ("cold -j1", "cold -jN")
+        )
+        print(f"  {label}: {rounds}")
+    print("warm, 1 changed, pre-commit: best run / best floor run")
     print()
     for label, r in rows:
         floor, cold = r["floor"], r["cold -j1"]
