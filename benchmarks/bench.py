@@ -12,11 +12,13 @@ For each corpus it times, as separate processes and by wall clock:
   (e) 1 changed again after editing one document (a new edit each time)
   (f) pre-commit  formalai-lint on 5 edited documents, warm cache
 and prints each as a ratio to (a), with the peak resident memory of the largest process of
-any run. (a), (b) and (c) are measured in `--repeat` interleaved rounds (a, b, c, a, b, c, …)
-and each keeps its best time, so that a slow spell of a shared machine does not fall on one
-of them only; (d), (e) and (f) are the best of `--repeat` runs. Then start-up: linting one
-small file vs `python -c "import markdown_it"`, interleaved, best of 20 each. Ratios compare
-runs made side by side on a shared machine; absolute times do not travel. The folders are generated (deterministically, from --seed) in a temporary folder,
+any run. (a), (b) and (c) are measured in `--repeat` interleaved rounds (a, b, c, a, b, c, …);
+a cold run is divided by the floor run of its own round, and the table shows the median of
+those paired ratios, so that a slow spell of a shared machine does not fall on one side of a
+ratio only. (d), (e) and (f) are the best of `--repeat` runs, divided by the best floor run.
+Then start-up: linting one small file vs `python -c "import markdown_it"`, interleaved, best
+of 20 each. Ratios compare runs made side by side; absolute times do not travel. The
+folders are generated (deterministically, from --seed) in a temporary folder,
 which is removed afterwards.
 """
 
@@ -218,6 +220,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="for (c)-(f)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of (a)-(c), runs of (d)-(f)")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.sizes else []
 
     print(f"machine: {machine()}")

@@ -71,6 +71,10 @@ def main() -> None:
     cli.add_argument("dir", type=Path)
     cli.add_argument("--passes", type=int, default=3)
     args = cli.parse_args()
+    if args.passes < 1:
+        cli.error("--passes must be at least 1")
+    if not args.dir.is_dir():
+        cli.error(f"{args.dir} is not a folder")
     settings = load_settings([args.dir.resolve()])
     rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
     texts = {}
