@@ -90,9 +90,6 @@ class SourceBytes:
                 return ending
         return next((ending for _, _, ending in spans if ending), "\n")
 
-    def _bytes_at(self, offset: int) -> int:
-        return self.bom + len(self.text[:offset].encode(self.codec))
-
     def apply(self, edits: Sequence[Edit]) -> bytes:
         """The file's bytes with the edits applied; bytes outside them are copied as they are."""
         spans = self._line_spans()
@@ -105,8 +102,11 @@ class SourceBytes:
             new = edit.text.replace("\n", self.line_ending(spans, edit.start_line))
             placed.append((start, end, new))
         out, cursor = [], 0
-        for start, end, new in placed:
-            byte_start, byte_end = self._bytes_at(start), self._bytes_at(end)
+        chars, position = 0, self.bom  # a character offset of `text` and its byte offset
+        for start, end, new in placed:  # in order: each span is encoded once
+            byte_start = position + len(self.text[chars:start].encode(self.codec))
+            byte_end = byte_start + len(self.text[start:end].encode(self.codec))
+            chars, position = end, byte_end
             out.append(self.data[cursor:byte_start])
             out.append(new.encode(self.codec))
             cursor = byte_end

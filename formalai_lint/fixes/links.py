@@ -25,7 +25,7 @@ LINK_CODES = frozenset({"FL201", "FL202", "FL203", "FL301"})
 _UNSAFE = frozenset(" ()<>\\")
 
 
-def _encoded(text: str, unsafe: frozenset[str] = _UNSAFE | {"%"}) -> str:
+def encoded(text: str, unsafe: frozenset[str] = _UNSAFE | {"%"}) -> str:
     """A decoded path or fragment written so that a link destination reads it back."""
     return "".join(quote(c) if c in unsafe or c.isspace() else c for c in text)
 
@@ -36,7 +36,7 @@ def suggestion(doc: Document, link: Link, project: Project | None) -> str | None
         if link.fragment is None:
             return None
         hint = suggest_anchor(link.fragment, doc.anchors)
-        return "#" + _encoded(hint) if hint else None
+        return "#" + encoded(hint) if hint else None
     if project is None:
         return None
     found = resolve(project, doc.path, link)
@@ -44,9 +44,9 @@ def suggestion(doc: Document, link: Link, project: Project | None) -> str | None
         return None
     path, hash_, fragment = found.suggestion.partition("#")
     if found.status is Status.MISSING_FILE:  # a path written for a link, a decoded fragment
-        return _encoded(path, _UNSAFE) + hash_ + _encoded(fragment)
+        return encoded(path, _UNSAFE) + hash_ + encoded(fragment)
     if found.status is Status.MISSING_FRAGMENT:  # the path part is the link's own, as written
-        return path + hash_ + _encoded(fragment)
+        return path + hash_ + encoded(fragment)
     return None
 
 

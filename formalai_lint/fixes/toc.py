@@ -23,13 +23,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from formalai_lint.document import Document, Heading, TocEntry, plain_text
 from formalai_lint.fixes.edits import Edit
-from formalai_lint.links import suggest_anchor
+from formalai_lint.fixes.links import encoded
 from formalai_lint.markdown import parser
-from formalai_lint.rules._toc import same_title, tree_depths
+from formalai_lint.rules._toc import first_part, matched_entries, same_title, squashed, tree_depths
 
 ITEM = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$")
 _SIMPLE = frozenset(
@@ -37,7 +36,6 @@ _SIMPLE = frozenset(
     | {f"{tag}_{side}" for tag in ("em", "strong", "s") for side in ("open", "close")}
 )
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_UNSAFE_IN_DESTINATION = frozenset(" ()<>\\%")
 
 
 class NotFixable(Exception):
@@ -55,21 +53,6 @@ class Style:
     high: int
     lists_own_heading: bool
     short_bilingual: bool  # bilingual headings named by their first ` / ` part
-
-
-def _matched(doc: Document) -> list[tuple[TocEntry, Heading]]:
-    """Entries and the headings they link to: exactly, or by FL102's single did-you-mean."""
-    by_anchor = {h.anchor: h for h in doc.headings}
-    result = []
-    for entry in doc.toc.entries if doc.toc else ():
-        anchor = (
-            entry.fragment
-            if entry.fragment in by_anchor
-            else suggest_anchor(entry.fragment, by_anchor)
-        )
-        if anchor is not None:
-            result.append((entry, by_anchor[anchor]))
-    return result
 
 
 def _most_common(values: list[str], default: str) -> str:
@@ -95,12 +78,12 @@ def read_style(doc: Document) -> Style:
             if extra and len(extra) % entry.depth == 0:
                 units.append(extra[: len(extra) // entry.depth])
     unit = _most_common(units, " " * (len(marker) + len(gap)))
-    matched = _matched(doc)
+    matched = matched_entries(doc, guess=True)
     if not matched:
         raise NotFixable("none of its entries links to a heading")
     levels = [h.level for _, h in matched]
     bilingual = [(e, h) for e, h in matched if " / " in h.text]
-    short = sum(1 for e, h in bilingual if _squash(e.text) == _squash(_first_part(h.text)))
+    short = sum(1 for e, h in bilingual if squashed(e.text) == squashed(first_part(h.text)))
     return Style(
         base=base,
         unit=unit,
@@ -112,14 +95,6 @@ def read_style(doc: Document) -> Style:
         lists_own_heading=any(h == toc.heading for _, h in matched),
         short_bilingual=short * 2 > len(bilingual),
     )
-
-
-def _squash(text: str) -> str:
-    return "".join(text.split())
-
-
-def _first_part(text: str) -> str:
-    return text.split(" / ", 1)[0].strip()
 
 
 def _sources(doc: Document) -> dict[int, str]:
@@ -155,8 +130,8 @@ def label(heading: Heading, source: str | None, short: bool) -> str:
     """The link text of a new entry for `heading` (see the module's docstring)."""
     wanted = heading.text.replace("\n", " ")
     if short and " / " in wanted:
-        wanted = _first_part(wanted)
-        source = _first_part(source) if source else None
+        wanted = first_part(wanted)
+        source = first_part(source) if source else None
     for candidate in (source, wanted, _escaped(wanted)):
         if candidate is not None and _renders_as(candidate.replace("\n", " "), wanted):
             return candidate.replace("\n", " ")
@@ -164,9 +139,7 @@ def label(heading: Heading, source: str | None, short: bool) -> str:
 
 
 def destination(anchor: str) -> str:
-    return "#" + "".join(
-        quote(c) if c in _UNSAFE_IN_DESTINATION or c.isspace() else c for c in anchor
-    )
+    return "#" + encoded(anchor)
 
 
 def _kept_content(doc: Document, entry: TocEntry) -> str | None:
