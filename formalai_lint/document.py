@@ -3,20 +3,24 @@
 A `Document` is built once per file. Rules never look at the raw text again: they read
 headings, links, HTML anchors, the table of contents, sections, tables, text blocks and
 code/math blocks from here. Lines and columns are 1-based; columns count characters.
+
+The inline content of a block is parsed when something first reads it (see `markdown.py`):
+headings and the blocks that may hold a link or inline HTML while the model is built, the
+other paragraphs and table cells only if a rule reads `texts` or `tables`.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from formalai_lint.markdown import parser
+from formalai_lint.markdown import parse_blocks, parse_inline
 from formalai_lint.slug import Slugger
 
 DEFAULT_TOC_PATTERN = r"^(?:目录|Table of Contents|Contents)(?:\s*/.*)?$"
@@ -162,9 +166,15 @@ _RawTable = tuple[int, list[list[Token]], Heading | None]  # line, rows of cells
 class _Builder:
     """Mutable state of the single walk over the tokens."""
 
-    def __init__(self, lines: list[str], toc_re: re.Pattern[str]) -> None:
+    def __init__(
+        self,
+        lines: list[str],
+        toc_re: re.Pattern[str],
+        children: Callable[[Token], list[Token]],
+    ) -> None:
         self.lines = lines
         self.toc_re = toc_re
+        self.children = children
         self.slugger = Slugger()
         self.headings: list[Heading] = []
         self.links: list[Link] = []
@@ -211,9 +221,12 @@ class Document:
         self.path = path
         self.text = _NEWLINES.sub("\n", text.removeprefix("\ufeff"))
         self.lines = self.text.split("\n")
-        self.tokens: list[Token] = parser().parse(self.text)
-        build = _Builder(self.lines, re.compile(options.toc_pattern, re.IGNORECASE))
-        _walk(self.tokens, build)
+        self._env: dict[str, Any] = {}  # the link reference definitions
+        self._inline_parsed: set[int] = set()  # id() of the inline tokens parsed so far
+        # Block tokens; an inline token's children are filled in by `children()`.
+        self.block_tokens: list[Token] = parse_blocks(self.text, self._env)
+        build = _Builder(self.lines, re.compile(options.toc_pattern, re.IGNORECASE), self.children)
+        _walk(self.block_tokens, build)
         self.headings: tuple[Heading, ...] = tuple(build.headings)
         self.html_anchors: tuple[HtmlAnchor, ...] = tuple(build.html_anchors)
         self.comments: tuple[Comment, ...] = tuple(build.comments)
@@ -230,11 +243,26 @@ class Document:
             build.links, build.toc_links if build.toc else set(), self.related_sections
         )
 
+    def children(self, token: Token) -> list[Token]:
+        """The children of one of the document's inline tokens, parsed on first use."""
+        if id(token) not in self._inline_parsed:
+            self._inline_parsed.add(id(token))
+            parse_inline(token, self._env)
+        return token.children or []
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """All the tokens, every inline token parsed: what `parser().parse(text)` returns."""
+        for token in self.block_tokens:
+            if token.type == "inline":
+                self.children(token)
+        return self.block_tokens
+
     @cached_property
     def texts(self) -> tuple[TextBlock, ...]:
         """Every paragraph's plain text, in document order."""
         return tuple(
-            TextBlock(plain_text(token.children), _position(token, 0, self.lines)[0], heading)
+            TextBlock(plain_text(self.children(token)), _position(token, 0, self.lines)[0], heading)
             for token, heading in self._paragraphs
         )
 
@@ -247,7 +275,7 @@ class Document:
         )
 
     def _cell(self, token: Token) -> Cell:
-        return Cell(plain_text(token.children), *_position(token, 0, self.lines))
+        return Cell(plain_text(self.children(token)), *_position(token, 0, self.lines))
 
     @cached_property
     def sections(self) -> tuple[Section, ...]:
@@ -382,7 +410,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             in_paragraph = False
         elif kind == "heading_open":
             inline = tokens[index + 1]
-            text = plain_text(inline.children)
+            text = plain_text(b.children(inline))
             line, column = _position(inline, 0, b.lines)
             heading = Heading(int(token.tag[1]), text, line, column, b.slugger.slug(text))
             b.headings.append(heading)
@@ -463,7 +491,7 @@ def _inline(token: Token, b: _Builder) -> Link | None:
     if "[" not in token.content and "<" not in token.content:
         return None  # no link, image, autolink or inline HTML can be in it
     first: Link | None = None
-    children = token.children or []
+    children = b.children(token)
     cursor = 0  # where to look for the next inline HTML in the token's source
     for i, child in enumerate(children):
         if child.type not in _INLINE_READ:

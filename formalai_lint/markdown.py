@@ -3,6 +3,12 @@
 CommonMark plus GitHub's tables and strikethrough, YAML front matter, and `$…$` / `$$…$$` math
 (so that LaTeX is never read as Markdown). Linkify is off: bare URLs are external anyway.
 
+A document is parsed in two steps, as `MarkdownIt.parse` runs them: `parse_blocks` runs the
+core chain up to the block parser, and `parse_inline` runs the rest of it (inline parsing and
+`text_join`) for one inline token, when something reads that token's children. Most
+paragraphs hold no link and are never read, so their inline parse is skipped; a token
+that is parsed gets exactly the children a full parse gives it.
+
 markdown-it-py gives source positions only to block tokens. The small plugin below records,
 on each link and image token, where it starts and ends inside its inline token's source and
 where its destination is, so that diagnostics can point at the exact column and quote the
@@ -11,13 +17,17 @@ target as it was written.
 
 from __future__ import annotations
 
+from collections.abc import Callable, MutableMapping
 from functools import cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkLabel
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.image import image as _image_rule
 from markdown_it.rules_inline.link import link as _link_rule
+from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -65,3 +75,33 @@ def parser() -> MarkdownIt:
     md.inline.ruler.at("link", _positioned(_link_rule))
     md.inline.ruler.at("image", _positioned(_image_rule))
     return md
+
+
+_CoreRule = Callable[[StateCore], None]
+
+
+@cache
+def _core_steps() -> tuple[list[_CoreRule], list[_CoreRule]]:
+    """The parser's core chain, split after its block step."""
+    md = parser()
+    names, rules = md.core.ruler.get_active_rules(), md.core.ruler.getRules("")
+    cut = names.index("block") + 1
+    return rules[:cut], rules[cut:]
+
+
+def parse_blocks(text: str, env: MutableMapping[str, Any]) -> list[Token]:
+    """`parser().parse(text, env)` without the inline step: inline tokens have no children yet.
+
+    `env` collects the link reference definitions; give the same one to `parse_inline`.
+    """
+    state = StateCore(text, parser(), env)
+    for rule in _core_steps()[0]:
+        rule(state)
+    return state.tokens
+
+
+def parse_inline(token: Token, env: MutableMapping[str, Any]) -> None:
+    """Give one inline token of `parse_blocks` the children a full parse would give it."""
+    state = StateCore("", parser(), env, [token])
+    for rule in _core_steps()[1]:
+        rule(state)

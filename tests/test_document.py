@@ -152,3 +152,18 @@ def test_related_context_spans_nested_and_repeated_sections() -> None:
         ("b.md", ""),
         ("c.md", "related"),
     ]
+
+
+def test_inline_content_is_parsed_when_first_read() -> None:
+    doc = Document("a.md", "# 标题\n\n纯文本 **粗**。\n\n见 [链接](#标题)。\n")
+    heading, plain, linked = [t for t in doc.block_tokens if t.type == "inline"]
+    assert heading.children and linked.children  # read by the model: headings and links
+    assert plain.children == []  # no `[` or `<`: nothing in it for the model
+    assert [t.text for t in doc.texts] == ["纯文本 粗。", "见 链接。"]
+    assert [c.type for c in plain.children] == [
+        "text",
+        "strong_open",
+        "text",
+        "strong_close",
+        "text",
+    ]

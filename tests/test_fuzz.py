@@ -4,6 +4,8 @@ Properties, for every generated project of three files:
 - no exception escapes and no rule crashes (no FL002);
 - every diagnostic names a file of the project and a line (and column) that exists in it;
 - linting twice gives the same diagnostics.
+And for every generated document: the model's inline parse on demand gives each token the
+children a full markdown-it-py parse gives it.
 
 CI runs a short profile (FORMALAI_FUZZ_EXAMPLES, default 150 examples). A long run:
     FORMALAI_FUZZ_EXAMPLES=100000 python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
@@ -17,9 +19,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it.token import Token
 
 from formalai_lint import engine, files, source
 from formalai_lint.config import Settings, load_settings
+from formalai_lint.document import Document
+from formalai_lint.markdown import parser
 
 EXAMPLES = int(os.environ.get("FORMALAI_FUZZ_EXAMPLES", "150"))
 NAMES = ("README.md", "other.md", "sub/深 层.md")
@@ -27,7 +32,8 @@ NEWLINES = re.compile(r"\r\n?|\n")
 
 words = st.sampled_from(
     ["目录", "相关主题", "收敛", "二、", "1.2 ", "第三章", "Contents", "AI", "🎉", "！？", "（注）",
-     "`code`", "$x^2$", "**粗**", "_斜_", "<a id=\"锚\"></a>", "&amp;", "\\*", "[", "]", "*", "|"]
+     "`code`", "$x^2$", "**粗**", "_斜_", "<a id=\"锚\"></a>", "&amp;", "\\*", "[", "]", "*", "|",
+     "[参考]", "![图 *一*](a.png)", "<https://a.example>"]
 )  # fmt: skip
 text = st.one_of(
     st.lists(words, min_size=0, max_size=5).map(" ".join),
@@ -86,7 +92,17 @@ prefix = st.sampled_from(["", "", "", "> ", "- ", "1. ", "    ", "> - ", "\t"])
 block = st.builds(
     lambda p, b: p + b,
     prefix,
-    st.one_of(heading, toc, link, table, math, fence, comment, text, st.just("---\ntitle: x\n---")),
+    st.one_of(
+        heading,
+        toc,
+        link,
+        table,
+        math,
+        fence,
+        comment,
+        text,
+        st.sampled_from(["---\ntitle: x\n---", "[参考]: other.md#目录", "[参考]: <sub/深 层.md>"]),
+    ),
 )
 document = st.builds(
     lambda blocks, newline: newline.join(blocks).replace("\n", newline),
@@ -158,3 +174,17 @@ def _lines(data: bytes) -> list[str] | None:
     except source.UnreadableError:
         return None
     return NEWLINES.split(text.removeprefix("\ufeff"))
+
+
+@given(document)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_inline_parse_on_demand_matches_a_full_parse(text: str) -> None:
+    doc = Document("a.md", text)
+    _ = doc.texts, doc.tables  # what the level rules read
+    lazily = [_dump(t) for t in doc.tokens]  # the rest is parsed here
+    assert lazily == [_dump(t) for t in parser().parse(doc.text)]
+
+
+def _dump(token: Token) -> object:
+    """A token as a dict, without the position tables `document._position` keeps in meta."""
+    return token.as_dict(meta_serializer=lambda m: {k: v for k, v in m.items() if k[0] != "_"})

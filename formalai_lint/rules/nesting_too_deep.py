@@ -24,7 +24,7 @@ class NestingTooDeep(FileRule):
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         limit = int(parser().options["maxNesting"])
-        for token, after in pairwise(doc.tokens):
+        for token, after in pairwise(doc.block_tokens):
             # opened at the last level and closed at once: its content was dropped
             if (
                 token.nesting == 1
