@@ -224,10 +224,8 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         from formalai_lint import fix
 
         diagnostics, fix_note = fix.from_cli(settings, opts, diagnostics, all_files, run)
-    elif output_format == "text" and any(d.fixable for d in diagnostics):  # else: no note
-        from formalai_lint.fix import fixable_note  # here: the fix modules cost start-up time
-
-        fix_note = fixable_note(diagnostics)
+    elif output_format == "text":
+        fix_note = report.fixable_note(diagnostics)
 
     cwd = Path.cwd()
     color = output_format == "text" and not opts["output_file"] and _color_allowed()

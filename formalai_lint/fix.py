@@ -280,12 +280,6 @@ def summary(outcome: FixRun, remaining: int, *, applied: bool) -> str:
     )
 
 
-def fixable_note(diagnostics: Sequence[Diagnostic]) -> str | None:
-    """`[*] 12 fixable with --fix.` when some diagnostics have a safe fix."""
-    n = sum(1 for d in diagnostics if d.fixable)
-    return f"[*] {n} fixable with --fix." if n else None
-
-
 def from_cli(
     settings: Settings,
     opts: Mapping[str, Any],

@@ -254,3 +254,9 @@ def summary(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
         f"Found {errors} error{'s' * (errors != 1)} and {warnings} warning{'s' * (warnings != 1)}"
         f" in {files} of {files_checked} {noun} checked."
     )
+
+
+def fixable_note(diagnostics: Sequence[Diagnostic]) -> str | None:
+    """`[*] 12 fixable with --fix.` when some diagnostics have a safe fix."""
+    n = sum(1 for d in diagnostics if d.fixable)
+    return f"[*] {n} fixable with --fix." if n else None
