@@ -12,13 +12,18 @@ import traceback
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from formalai_lint import __version__
 from formalai_lint.config import ConfigError, is_selector
 from formalai_lint.report import FORMATS, STATISTICS_FORMATS
+
+if TYPE_CHECKING:
+    from formalai_lint.config import Settings
+    from formalai_lint.engine import Report
+    from formalai_lint.workers import RunOptions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -251,20 +256,16 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
 
 
 def _lint_with_dependents(
-    settings: Any, given: list[str], all_files: frozenset[str], run: Any
-) -> tuple[list[str], Any]:
+    settings: Settings, given: list[str], all_files: frozenset[str], run: RunOptions
+) -> tuple[list[str], Report]:
     """Lint the files given and every file whose links point into them, sharing one phase 1:
     the documents the dependency screen parsed are not parsed again."""
-    from formalai_lint import engine, registry, workers
+    from formalai_lint import engine, workers
     from formalai_lint.dependents import dependents
-    from formalai_lint.rule import FileRule
 
-    rules = [rule(settings) for rule in registry.enabled(settings)]
-    file_rules = [rule for rule in rules if isinstance(rule, FileRule)]
-    with workers.Phase1(settings, file_rules, run) as phase1:
+    with workers.phase1_of(settings, all_files, run) as phase1:
         targets = sorted({*given, *dependents(settings, given, all_files, run, phase1)})
         result = engine.lint(settings, targets, all_files, run, phase1)
-        phase1.save(all_files)
     return targets, result
 
 

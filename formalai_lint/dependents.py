@@ -25,16 +25,14 @@ import json
 import posixpath
 import re
 from collections.abc import Sequence
-from contextlib import nullcontext
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from formalai_lint import registry, source
+from formalai_lint import source
 from formalai_lint.config import Settings
 from formalai_lint.engine import linked_documents
 from formalai_lint.files import is_excluded
 from formalai_lint.links import MARKDOWN_SUFFIXES
-from formalai_lint.rule import FileRule
 
 if TYPE_CHECKING:
     from formalai_lint.workers import Phase1, RunOptions
@@ -70,12 +68,7 @@ def dependents(
     names |= {posixpath.basename(folder) for folder in folders if folder}
     # a name as it appears inside a JSON string of a cached result
     encoded = [json.dumps(name, ensure_ascii=False)[1:-1].encode() for name in names]
-    own = phase1 is None
-    if phase1 is None:
-        rules = [rule(settings) for rule in registry.enabled(settings)]
-        file_rules = [rule for rule in rules if isinstance(rule, FileRule)]
-        phase1 = workers.Phase1(settings, file_rules, options or workers.RunOptions())
-    with phase1 if own else nullcontext(phase1):
+    with workers.phase1_of(settings, files, options, shared=phase1) as phase1:
         candidates = []
         for path in sorted(files):
             if path in targets or not path.endswith(MARKDOWN_SUFFIXES):
@@ -91,8 +84,6 @@ def dependents(
             if passes:
                 candidates.append(path)
         outcomes = phase1.run(candidates)
-        if own:
-            phase1.save(files)
     return [
         result.path
         for result, _ in outcomes

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
@@ -110,17 +109,12 @@ def lint(
     from formalai_lint import workers  # here: workers imports this module
 
     enabled = registry.enabled(settings)
-    rules = [cls(settings) for cls in enabled]
-    file_rules = [r for r in rules if isinstance(r, FileRule)]
-    project_rules = [r for r in rules if isinstance(r, ProjectRule)]
+    project_rules = [cls(settings) for cls in enabled if issubclass(cls, ProjectRule)]
 
     diagnostics: list[Diagnostic] = []
     tracebacks: list[str] = []
     docs: dict[str, DocFacts] = {}
-    own = phase1 is None
-    if phase1 is None:
-        phase1 = workers.Phase1(settings, file_rules, options or workers.RunOptions())
-    with phase1 if own else nullcontext(phase1):
+    with workers.phase1_of(settings, files, options, shared=phase1) as phase1:
         for result, crashes in phase1.run(targets):
             diagnostics.extend(result.diagnostics)
             tracebacks.extend(crashes)
@@ -134,8 +128,6 @@ def lint(
             for result, _ in phase1.run(linked):
                 if result.facts is not None:  # unreadable: reported when it is a target
                     docs[result.path] = result.facts
-        if own:
-            phase1.save(files)
 
     if project_rules:
         project = Project(files, docs, tuple(targets))

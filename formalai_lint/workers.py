@@ -80,6 +80,24 @@ def options_from_cli(
     return RunOptions(jobs or default_jobs(), directory, progress, verbose)
 
 
+@contextmanager
+def phase1_of(
+    settings: Settings,
+    files: frozenset[str],
+    options: RunOptions | None = None,
+    shared: Phase1 | None = None,
+) -> Iterator[Phase1]:
+    """An open phase 1: `shared` when a caller already opened one (that caller saves the
+    cache), else a new one over the enabled file rules, whose cache is saved at the end."""
+    if shared is not None:
+        yield shared
+        return
+    rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
+    with Phase1(settings, rules, options or RunOptions()) as phase1:
+        yield phase1
+        phase1.save(files)
+
+
 class Phase1:
     """Runs `lint_file` on documents, each at most once per run; use as a context manager."""
 
