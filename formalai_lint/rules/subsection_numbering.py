@@ -10,9 +10,11 @@ class SubsectionNumbering(FileRule):
     """A numbered subsection's prefix does not match its parent heading (`### 2.2` under
     `## 四、` should be `4.x`), or its last number does not follow its numbered sibling's.
 
-    Checked only under a numbered parent, and only one level down (`4.2` under `四、` or `4.`,
-    `4.2.1` under `4.2`). When every numbered subsection of a chapter carries the same wrong
-    prefix (the chapter was renumbered), that is one diagnostic, on the first of them.
+    Checked only under a numbered chapter or subsection (not under a part, `第二部分`), and
+    only one level down (`4.2` under `四、` or `4.`, `4.2.1` under `4.2`). When every numbered
+    subsection of a chapter carries the same wrong prefix (the chapter was renumbered), that
+    is one diagnostic, on the first of them. At most one diagnostic per heading: a subsection
+    with a wrong prefix is not also compared with its siblings' last numbers.
     """
 
     code = "FL502"
@@ -22,7 +24,7 @@ class SubsectionNumbering(FileRule):
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         for family in families(doc):
             parent = number(family.parent) if family.parent else None
-            if parent is None:
+            if parent is None or parent.part or parent.weak or family.parent is None:
                 continue
             numbered = [
                 (h, n)
@@ -31,13 +33,13 @@ class SubsectionNumbering(FileRule):
             ]
             if not numbered:
                 continue
-            prefix = ".".join(map(str, parent.parts))
-            where = f"`{family.parent.text}`" if family.parent else ""
-            wrong = [(h, n) for h, n in numbered if n.parts[:-1] != parent.parts]
-            renumbered = (
-                len(wrong) == len(numbered) > 1 and len({n.parts[:-1] for _, n in wrong}) == 1
-            )
-            if renumbered:  # the chapter was renumbered, its subsections were not: one finding
+            prefix = parent.shown
+            where = f"`{family.parent.text}`"
+            wrong = [
+                (h, n) for h, n in numbered if n.parts[:-1] != parent.parts and not n.continuation
+            ]
+            if len(wrong) == len(numbered) > 1 and len({n.parts[:-1] for _, n in wrong}) == 1:
+                # the chapter was renumbered, its subsections were not: one finding
                 heading, first = wrong[0]
                 yield self.diagnostic(
                     doc.path,
@@ -47,24 +49,34 @@ class SubsectionNumbering(FileRule):
                     f" should be numbered {prefix}.x",
                     heading.text,
                 )
-            else:
-                for heading, n in wrong:
-                    yield self.diagnostic(
-                        doc.path,
-                        heading.line,
-                        heading.column,
-                        f"subsection `{heading.text}` under {where} should be numbered"
-                        f" {prefix}.{n.parts[-1]}",
-                        heading.text,
-                    )
-            for index, expected in slips([n.parts[-1] for _, n in numbered]):
-                heading, now = numbered[index]
-                before = numbered[index - 1][1]
-                want = ".".join(map(str, (*now.parts[:-1], expected)))
+                continue
+            reported = {h.line for h, _ in wrong}
+            for index, (heading, n) in enumerate(numbered):
+                if heading.line not in reported:
+                    continue
+                # its own last number when it follows the sibling before, else `x`: no guess
+                before = numbered[index - 1][1].parts[-1] if index else n.parts[-1] - 1
+                last = n.parts[-1] if n.parts[-1] == before + 1 else "x"
                 yield self.diagnostic(
                     doc.path,
                     heading.line,
                     heading.column,
-                    f"subsection `{heading.text}` follows {before.text}: expected {want}",
+                    f"subsection `{heading.text}` under {where} should be numbered {prefix}.{last}",
+                    heading.text,
+                )
+            # the sequence counts every sibling; one with a wrong prefix is not reported twice
+            values = [n.parts[-1] for _, n in numbered]
+            repeats = [n.continuation for _, n in numbered]
+            for index, expected in slips(values, repeats=repeats):
+                heading, now = numbered[index]
+                before = numbered[index - 1][1]
+                if parent.parts != now.parts[:-1] or parent.parts != before.parts[:-1]:
+                    continue  # `1.1` after `0.1`: last numbers of two prefixes do not compare
+                yield self.diagnostic(
+                    doc.path,
+                    heading.line,
+                    heading.column,
+                    f"subsection `{heading.text}` follows {before.text}:"
+                    f" expected {prefix}.{expected}",
                     heading.text,
                 )
