@@ -18,12 +18,15 @@ from typing import NamedTuple
 from formalai_lint.levels import Interval
 
 _NUM = r"\d+(?:\.\d+)?"
+# Linear on any input: a number starts where a run of digits starts (`(?<!\d)`), and the
+# spaces around its parts are bounded, so a failed match never re-reads a long run of digits
+# or spaces from each of its positions.
 _PERCENT = re.compile(
-    rf"""(?P<pre>不超过|不高于|不低于|不少于|至少|至多|超过|高于|低于|小于|大于|>=|<=|≥|≤|>|<|＞|＜)?\s*
-    (?P<a>{_NUM})\s*(?P<apct>[%％])?
-    (?:\s*(?:[-–—~～]|至|到)\s*(?P<b>{_NUM})\s*)?
+    rf"""(?P<pre>不超过|不高于|不低于|不少于|至少|至多|超过|高于|低于|小于|大于|>=|<=|≥|≤|>|<|＞|＜)?\s{{0,3}}
+    (?<!\d)(?P<a>{_NUM})\s{{0,3}}(?P<apct>[%％])?
+    (?:\s{{0,3}}(?:[-–—~～]|至|到)\s{{0,3}}(?P<b>{_NUM})\s{{0,3}})?
     (?P<pct>[%％])
-    (?P<post>\s*\+|以上|以下|及以上|及以下)?""",
+    (?P<post>\s{{0,3}}\+|以上|以下|及以上|及以下)?""",
     re.X,
 )
 _BARE_FRACTION = re.compile(r"^\s*(?:≈|~|约)?\s*(?P<a>0?\.\d+|1\.0+|1|0)\s*$")

@@ -23,7 +23,10 @@ ADOPTION_LABELS = ("采用率", "2025采用率")
 CONVERGENCE_LABELS = ("收敛度",)
 DEFINITION_HEADING = "收敛状态"
 LEVEL_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])L(\d+)(?![0-9])")
-_PROSE_CONVERGENCE = re.compile(r"收敛度\s*(?:[:：]|为|约为?|达到?|是)?\s*(?=[<>≤≥≈约]?\s*\d)")
+_PROSE_CONVERGENCE = re.compile(
+    r"收敛度\s*(?:(?:[:：]|为|约为?|达到?|是)\s*)?(?=[<>≤≥≈约]?\s{0,3}\d)"
+)
+_VALUE_WINDOW = 64  # a percent expression is read from this many characters after `收敛度`
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 MATH_FENCES = ("math", "latex", "tex", "katex")
 
@@ -216,26 +219,35 @@ class Mention(NamedTuple):
 def convergence_mentions(
     text: str, doc_level: str, line: int, column: int, path: str
 ) -> Iterator[Mention]:
-    """`收敛度 X%` in a text; skipped when its sentence names another level."""
+    """`收敛度 X%` in a text; skipped when its sentence names another level.
+
+    One pass: the sentence bounds, the levels a sentence names and the line count are carried
+    from one mention to the next, never re-read from the start or to the end of the text.
+    """
+    sentence = (0, -1)  # the bounds of the sentence of the last mention
+    others: set[str] = set()
+    scanned, at_line, line_start = 0, line, -1  # newlines counted up to `scanned`
     for match in _PROSE_CONVERGENCE.finditer(text):
-        values = quantities.percents(text[match.end() :])
+        window = text[match.end() : match.end() + _VALUE_WINDOW]
+        values = quantities.percents(window)
         if not values or values[0].start > 1:
-            log.debug(
-                "%s:%d: skipped `%s…`: no percent after it",
-                path,
-                line,
-                text[match.start() : match.end() + 8],
-            )
+            log.debug("%s:%d: skipped `%s…`: no percent after it", path, line, window[:8])
             continue
         value = values[0]
-        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
-        end_match = _SENTENCE_END.search(text, match.end())
-        sentence = text[start : end_match.start() if end_match else len(text)]
-        others = {f"L{m}" for m in LEVEL_IN_TEXT.findall(sentence)} - {doc_level}
+        if match.start() >= sentence[1]:
+            start = sentence[1] if sentence[1] >= 0 else 0
+            for end in _SENTENCE_END.finditer(text, start, match.start()):
+                start = end.end()
+            end_match = _SENTENCE_END.search(text, match.end())
+            sentence = (start, end_match.start() if end_match else len(text))
+            named = {f"L{m}" for m in LEVEL_IN_TEXT.findall(text, *sentence)}
+            others = named - {doc_level}
         quoted = text[match.start() : match.end() + value.start + len(value.text)]
-        before = text[: match.start()]
-        at_line = line + before.count("\n")
-        at_column = (column if "\n" not in before else 1) + len(before) - (before.rfind("\n") + 1)
+        newline = text.rfind("\n", scanned, match.start())
+        at_line += text.count("\n", scanned, match.start())
+        line_start = newline if newline >= 0 else line_start
+        scanned = match.start()
+        at_column = (column if line_start < 0 else 1) + match.start() - (line_start + 1)
         if others:
             log.debug(
                 "%s:%d: skipped `%s`: the sentence names %s",
