@@ -130,6 +130,8 @@ def _describe(error: Any) -> str:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         known = ", ".join(sorted(error.schema.get("properties", {})))
         return f"unknown key {', '.join(map(repr, extra))}; expected one of: {known}"
+    if error.validator == "pattern" and "description" in error.schema:
+        return f"{error.instance!r}: {error.schema['description']}"
     if error.validator == "pattern":
         return f"{error.instance!r} is not a rule code, prefix or name (like FL201, FL2, broken-fragment)"
     if error.validator == "format" and error.schema.get("format") == "regex":

@@ -92,10 +92,20 @@ class Level(NamedTuple):
     adoption: Interval | None = None  # the leading solution's adoption
 
 
+class Words(NamedTuple):
+    """The words the level rules read, as labels (markup and spaces dropped)."""
+
+    adoption: tuple[str, ...] = ("采用率", "2025采用率")  # row/column labels of adoption
+    convergence: tuple[str, ...] = ("收敛度",)  # row/column labels, and prose `收敛度 X%`
+    definition_headings: tuple[str, ...] = ("收敛状态",)  # a definition table's heading holds one
+    definition_columns: tuple[str, ...] = ("特征",)  # a definition table's value column holds one
+
+
 class LevelModel(NamedTuple):
     levels: tuple[Level, ...]
     approximation_tolerance: float = DEFAULT_APPROXIMATION_TOLERANCE
     arithmetic_tolerance: float = DEFAULT_ARITHMETIC_TOLERANCE
+    words: Words = Words()
 
     def get(self, level_id: str) -> Level | None:
         return next((lv for lv in self.levels if lv.id == level_id), None)
@@ -124,6 +134,13 @@ DEFAULT_LEVELS = (
     ),
 )
 DEFAULT_MODEL = LevelModel(DEFAULT_LEVELS)
+# `[tool.formalai-lint.levels]` keys of the words -> `Words` fields
+WORD_KEYS = {
+    "adoption-labels": "adoption",
+    "convergence-labels": "convergence",
+    "definition-headings": "definition_headings",
+    "definition-columns": "definition_columns",
+}
 
 
 def _interval(data: Mapping[str, Any]) -> Interval:
@@ -138,8 +155,8 @@ def _interval(data: Mapping[str, Any]) -> Interval:
 def model_from_table(table: Mapping[str, Any] | None, source: str = "configuration") -> LevelModel:
     """The level model of a (schema-valid) `levels` table; raise ConfigError if unsound.
 
-    Levels given in the table replace the default ones as a whole; the tolerances may be set
-    alone, keeping the default levels.
+    Levels given in the table replace the default ones as a whole; the tolerances and the
+    words may be set alone, keeping the default levels.
     """
     table = table or {}
     defined = [(key, value) for key, value in table.items() if LEVEL_ID.match(key)]
@@ -156,10 +173,15 @@ def model_from_table(table: Mapping[str, Any] | None, source: str = "configurati
         check_partition(levels, source)
     else:
         levels = DEFAULT_LEVELS
+    default = Words()
+    words = Words(
+        **{name: tuple(table.get(key, getattr(default, name))) for key, name in WORD_KEYS.items()}
+    )
     return LevelModel(
         levels,
         float(table.get("approximation-tolerance", DEFAULT_APPROXIMATION_TOLERANCE)),
         float(table.get("arithmetic-tolerance", DEFAULT_ARITHMETIC_TOLERANCE)),
+        words,
     )
 
 

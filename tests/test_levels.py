@@ -141,3 +141,20 @@ def test_where_a_document_states_its_level(
 ) -> None:
     found = (levels.file_level(path), levels.title_level(title), levels.front_matter_level(front))
     assert found == expected
+
+
+def test_the_words_are_configuration_with_todays_words_as_defaults() -> None:
+    assert DEFAULT_MODEL.words == levels.Words(
+        ("采用率", "2025采用率"), ("收敛度",), ("收敛状态",), ("特征",)
+    )
+    words = model_from_table({"convergence-labels": ["收敛程度"]}).words
+    assert words.convergence == ("收敛程度",) and words.adoption == DEFAULT_MODEL.words.adoption
+    assert model_from_table({"convergence-labels": ["收敛程度"]}).levels == DEFAULT_MODEL.levels
+
+
+def test_a_label_with_markup_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / ".formalai-lint.toml").write_text(
+        '[levels]\nadoption-labels = ["**采用率**"]\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"adoption-labels\[0\].*without spaces or Markdown"):
+        load_settings([tmp_path])

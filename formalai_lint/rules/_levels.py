@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from formalai_lint import levels, quantities
 from formalai_lint.document import Cell, Document, Table
-from formalai_lint.levels import Interval, Level, LevelModel
+from formalai_lint.levels import Interval, Level, LevelModel, Words
 from formalai_lint.quantities import Formula, Quantity
 from formalai_lint.rule import FileRule
 
@@ -98,15 +98,26 @@ def column_levels(table: Table) -> dict[int, str]:
     return found if len(set(found.values())) >= 2 else {}
 
 
-def is_definition(table: Table) -> bool:
-    return bool(table.heading and DEFINITION_HEADING in table.heading.title) and not column_levels(
-        table
-    )
+def is_definition(table: Table, words: Words) -> bool:
+    """A level's definition table: under a 收敛状态 heading, or shaped like one (a column
+    headed like 特征, and a row labelled 采用率 or 收敛度); never a comparison table."""
+    if column_levels(table):
+        return False
+    if table.heading and any(w in table.heading.title for w in words.definition_headings):
+        return True
+    rows = {label(row[0].text) for row in table.rows if row}
+    labelled = bool(rows & {*words.adoption, *words.convergence})
+    return labelled and any(_definition_header(cell.text, words) for cell in table.header[1:])
 
 
-def definition_column(table: Table) -> int:
-    """The column that states the thresholds: headed 特征, else the first value column."""
-    return next((i for i, c in enumerate(table.header) if label(c.text) == "特征"), 1)
+def _definition_header(text: str, words: Words) -> bool:
+    return any(w in label(text) for w in words.definition_columns)
+
+
+def definition_column(table: Table, words: Words) -> int:
+    """The column that states the thresholds: headed like 特征, else the first value column."""
+    columns = enumerate(table.header)
+    return next((i for i, c in columns if i and _definition_header(c.text, words)), 1)
 
 
 def leading_values(cell: Cell) -> list[Quantity]:
@@ -173,13 +184,15 @@ class Drift(NamedTuple):
         )
 
 
-def drifts(doc: Document, table: Table, columns: Iterable[int], level: Level) -> Iterator[Drift]:
+def drifts(
+    doc: Document, table: Table, columns: Iterable[int], level: Level, words: Words
+) -> Iterator[Drift]:
     """Cells of `columns` in the 采用率 / 收敛度 rows of `table` that contradict `level`."""
     for row in table.rows:
         name = label(row[0].text) if row else ""
-        if name in ADOPTION_LABELS:
+        if name in words.adoption:
             defined, var = level.adoption, "a"
-        elif name in CONVERGENCE_LABELS:
+        elif name in words.convergence:
             defined, var = level.convergence, "C"
         else:
             continue
@@ -216,8 +229,17 @@ class Mention(NamedTuple):
     text: str
 
 
+@lru_cache(maxsize=8)
+def _prose_convergence(words: tuple[str, ...]) -> re.Pattern[str]:
+    """`收敛度 70%`, `收敛度：约 70%`, `收敛度达到 70%` for each configured word."""
+    names = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(
+        rf"(?:{names})\s*(?:(?:[:：]|为|约为?|达到?|是)\s*)?(?=[<>≤≥≈约]?\s{{0,3}}\d)"
+    )
+
+
 def convergence_mentions(
-    text: str, doc_level: str, line: int, column: int, path: str
+    text: str, doc_level: str, line: int, column: int, path: str, words: Words
 ) -> Iterator[Mention]:
     """`收敛度 X%` in a text; skipped when its sentence names another level.
 
@@ -227,7 +249,7 @@ def convergence_mentions(
     sentence = (0, -1)  # the bounds of the sentence of the last mention
     others: set[str] = set()
     scanned, at_line, line_start = 0, line, -1  # newlines counted up to `scanned`
-    for match in _PROSE_CONVERGENCE.finditer(text):
+    for match in _prose_convergence(words.convergence).finditer(text):
         window = text[match.end() : match.end() + _VALUE_WINDOW]
         values = quantities.percents(window)
         if not values or values[0].start > 1:
@@ -263,11 +285,16 @@ def convergence_mentions(
 
 # --- formulas ----------------------------------------------------------------------------------
 
-_CONVERGENCE_LHS = re.compile(r"收敛度|convergence|^C(?:_\(?\w+\)?)?(?:\(T\))?$", re.IGNORECASE)
+
+@lru_cache(maxsize=8)
+def _convergence_lhs(words: tuple[str, ...]) -> re.Pattern[str]:
+    names = "".join(f"{re.escape(w)}|" for w in words)
+    return re.compile(rf"{names}convergence|^C(?:_\(?\w+\)?)?(?:\(T\))?$", re.IGNORECASE)
 
 
-def is_convergence(formula: Formula) -> bool:
-    return bool(_CONVERGENCE_LHS.search(formula.lhs.strip()))
+def is_convergence(formula: Formula, words: Words) -> bool:
+    """A formula of the convergence degree: its left side names it (`收敛度`, `C_{arch}`)."""
+    return bool(_convergence_lhs(words.convergence).search(formula.lhs.strip()))
 
 
 def formulas(doc: Document) -> tuple[Formula, ...]:

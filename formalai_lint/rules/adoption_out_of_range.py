@@ -4,7 +4,6 @@ from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.quantities import leading
 from formalai_lint.rules._levels import (
-    ADOPTION_LABELS,
     LevelRule,
     column_levels,
     is_definition,
@@ -29,9 +28,9 @@ class AdoptionOutOfRange(LevelRule):
             return
         bound = found.level.adoption
         for table in doc.tables:
-            if is_definition(table) or column_levels(table):
+            if is_definition(table, self.model.words) or column_levels(table):
                 continue
-            for values in readings(doc, table, ADOPTION_LABELS):
+            for values in readings(doc, table, self.model.words.adoption):
                 top = leading([q for r in values for q in r.values])
                 if top is None:
                     continue

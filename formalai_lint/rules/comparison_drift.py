@@ -29,7 +29,7 @@ class ComparisonDrift(LevelRule):
                 other = model.get(level_id)
                 if level_id == found.level.id or other is None:
                     continue
-                for drift in drifts(doc, table, [column], other):
+                for drift in drifts(doc, table, [column], other, self.model.words):
                     _, defined = drift.describe()
                     yield self.diagnostic(
                         doc.path,

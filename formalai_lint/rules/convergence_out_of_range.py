@@ -3,7 +3,6 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rules._levels import (
-    CONVERGENCE_LABELS,
     LevelRule,
     column_levels,
     convergence_mentions,
@@ -40,9 +39,9 @@ class ConvergenceOutOfRange(LevelRule):
             )
 
         for table in doc.tables:
-            if is_definition(table) or column_levels(table):
+            if is_definition(table, self.model.words) or column_levels(table):
                 continue
-            for values in readings(doc, table, CONVERGENCE_LABELS):
+            for values in readings(doc, table, self.model.words.convergence):
                 for reading in values:
                     bad = [
                         q for q in reading.values if not level.convergence.intersects(q.interval)
@@ -53,7 +52,9 @@ class ConvergenceOutOfRange(LevelRule):
                             reading.cell.line, reading.cell.column, what, reading.cell.text
                         )
         for text in doc.texts:
-            for m in convergence_mentions(text.text, level.id, text.line, 1, doc.path):
+            for m in convergence_mentions(
+                text.text, level.id, text.line, 1, doc.path, self.model.words
+            ):
                 if not level.convergence.intersects(m.value.interval):
                     yield report(m.line, m.column, f"`{m.text}`", m.text)
         for block in doc.blocks:
@@ -62,12 +63,21 @@ class ConvergenceOutOfRange(LevelRule):
             for index, line in enumerate(block.content.split("\n")):
                 column = len(line) - len(line.lstrip()) + 1
                 for m in convergence_mentions(
-                    line.strip(), level.id, block.content_line + index, column, doc.path
+                    line.strip(),
+                    level.id,
+                    block.content_line + index,
+                    column,
+                    doc.path,
+                    self.model.words,
                 ):
                     if not level.convergence.intersects(m.value.interval):
                         yield report(m.line, m.column, f"mermaid label `{m.text}`", m.text)
         for formula in formulas(doc):
-            if formula.stated is None or not formula.terms or not is_convergence(formula):
+            if (
+                formula.stated is None
+                or not formula.terms
+                or not is_convergence(formula, self.model.words)
+            ):
                 continue
             if not level.convergence.contains(formula.stated):
                 what = f"formula result {formula.stated_text}"

@@ -26,7 +26,7 @@ class FormulaApproximation(LevelRule):
                     f"is {points:.3g} points from the computed {f.computed:.6g} "
                     f"(tolerance {model.approximation_tolerance:g})"
                 )
-            if is_convergence(f):
+            if is_convergence(f, self.model.words):
                 computed_level = model.by_convergence(f.computed)
                 approx_level = model.by_convergence(f.approx)
                 if computed_level and approx_level and computed_level != approx_level:

@@ -33,7 +33,11 @@ class FormulaArithmetic(LevelRule):
                         f.text,
                     )
             weights = f.weights
-            if weights and is_convergence(f) and abs(sum(weights) - 1) > tolerance:
+            if (
+                weights
+                and is_convergence(f, self.model.words)
+                and abs(sum(weights) - 1) > tolerance
+            ):
                 shown = " + ".join(f"{w:g}" for w in weights)
                 yield self.diagnostic(
                     doc.path,

@@ -35,12 +35,12 @@ class ThresholdDrift(LevelRule):
             if levels_by_column:
                 columns = [j for j, lv in levels_by_column.items() if lv == level.id]
                 where = "comparison table"
-            elif is_definition(table):
-                columns = [definition_column(table)]
+            elif is_definition(table, self.model.words):
+                columns = [definition_column(table, self.model.words)]
                 where = "收敛状态 table"
             else:
                 continue
-            for drift in drifts(doc, table, columns, level):
+            for drift in drifts(doc, table, columns, level, self.model.words):
                 stated, defined = drift.describe()
                 yield self.diagnostic(
                     doc.path,
