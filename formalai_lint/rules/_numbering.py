@@ -151,19 +151,28 @@ def slips(
     """Indexes of the values that do not continue their sequence, with the value expected.
 
     Each value is compared with the one before it, so one repeated or skipped number is one
-    slip; after a slip the next value may follow either the slip or what it should have been.
+    slip; after a slip the next value may follow either the slip or what it should have been,
+    or be the value it skipped (two swapped headings are one slip).
     With `restarts`, a 1 starts a new sequence (documents merged from several parts). A value
     whose `repeats` flag is set (a continuation) may also equal the one before it.
     """
     accepted = {values[0] + 1} if values else set()
+    last = values[0] if values else 0  # the number the next one should follow
+    skipped = None  # the number a slip skipped over: `8.2 8.4 8.3` is one swap, one slip
     for index in range(1, len(values)):
-        value, expected = values[index], values[index - 1] + 1
+        value, expected = values[index], last + 1
+        if value == skipped:
+            last, skipped = max(value, last), None
+            accepted = {last + 1}
+            continue
         ok = (
             value in accepted
             or (restarts and value == 1)
-            or (index < len(repeats) and repeats[index] and value == values[index - 1])
+            or (index < len(repeats) and repeats[index] and value == last)
         )
         accepted = {value + 1} if ok else {value + 1, expected + 1}
+        skipped = expected if not ok and value > expected else None
+        last = value
         if not ok:
             yield index, expected
 
