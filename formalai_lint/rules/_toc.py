@@ -2,27 +2,102 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from formalai_lint.document import Document, Heading, TocEntry
+from formalai_lint.document import ORDINAL_PREFIX, Block, Document, Heading, TocEntry
 from formalai_lint.links import suggest_anchor
+from formalai_lint.slug import slug
+
+# A backslash escape of ASCII punctuation, which GitHub removes also inside `$…$`.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ORDINAL_PUNCTUATION = ".、．"
+_ARABIC_ORDINAL = re.compile(r"^\s*(?:\d+\.)*(\d+)")
+_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*$")
 
 
 def matched_entries(doc: Document, guess: bool = False) -> list[tuple[TocEntry, Heading]]:
     """Each entry with the heading it links to. With `guess`, an entry whose fragment matches
-    no id is paired with the heading of its one did-you-mean (FL102's), when there is one."""
+    no id is paired with the heading FL102 names for it (`guessed_heading`), if any."""
     if doc.toc is None:
         return []
     by_anchor = {h.anchor: h for h in doc.headings}
     anchors = frozenset(by_anchor)  # indexed once by suggest_anchor
+    named = named_headings(doc.headings) if guess else {}
     result = []
     for entry in doc.toc.entries:
-        anchor = entry.fragment
-        if guess and anchor not in by_anchor:
-            anchor = suggest_anchor(anchor, anchors)
-        if anchor in by_anchor:
-            result.append((entry, by_anchor[anchor]))
+        heading = by_anchor.get(entry.fragment)
+        if heading is None and guess:
+            heading = guessed_heading(entry, anchors, by_anchor, named)
+        if heading is not None:
+            result.append((entry, heading))
     return result
+
+
+def guessed_heading(
+    entry: TocEntry,
+    anchors: frozenset[str],
+    by_anchor: dict[str, Heading],
+    named: dict[str, Heading | None],
+) -> Heading | None:
+    """The heading a stale entry means: the one heading whose id differs from the entry's
+    fragment only by dashes, case or numbering, else the one heading its text names."""
+    anchor = suggest_anchor(entry.fragment, anchors)
+    if anchor is not None:
+        return by_anchor[anchor]
+    return named.get(text_key(entry.text))
+
+
+def named_headings(headings: Sequence[Heading]) -> dict[str, Heading | None]:
+    """Each heading by the texts an entry may name it with (None: more than one heading)."""
+    named: dict[str, Heading | None] = {}
+    for heading in headings:
+        for key in {text_key(heading.text), text_key(first_part(heading.text))}:
+            named[key] = heading if key not in named else None
+    return named
+
+
+def text_key(text: str) -> str:
+    """Rendered text as compared: backslash escapes processed as GitHub does (also inside
+    math, `$\\\\beta$` shows `$\\beta$`), white space and the ordinal's punctuation (`1.`,
+    `1、`) ignored."""
+    text = _ESCAPE.sub(r"\1", text)
+    ordinal = ORDINAL_PREFIX.match(text)
+    if ordinal:
+        text = ordinal[0].strip().rstrip(_ORDINAL_PUNCTUATION) + " " + text[ordinal.end() :]
+    return squashed(text)
+
+
+def names_heading(entry: TocEntry, heading: Heading) -> bool:
+    """Whether the entry's text is the heading's, as GitHub shows both (see `text_key`).
+
+    A bilingual heading may be named by its first part; in a numbered list, the item's
+    number stands for the heading's ordinal (`1. [引言](#1-引言)` names `## 1. 引言`).
+    """
+    key = text_key(entry.text)
+    if key in (text_key(heading.text), text_key(first_part(heading.text))):
+        return True
+    return bool(entry.number) and _number_stands_for_ordinal(entry, heading, key)
+
+
+def _number_stands_for_ordinal(entry: TocEntry, heading: Heading, key: str) -> bool:
+    arabic = _ARABIC_ORDINAL.match(heading.text)
+    if arabic and arabic[1].lstrip("0") != entry.number.lstrip("0"):
+        return False  # `3. [引言](#1-引言)` shows 3 where the heading says 1
+    title = heading.title
+    return title != heading.text and key in (text_key(title), text_key(first_part(title)))
+
+
+def swallowing_fence(doc: Document, entry: TocEntry) -> Block | None:
+    """The unclosed code fence that swallowed the heading a stale entry links to, if any:
+    a line of its content reads as a heading with the entry's id."""
+    for block in doc.blocks:
+        if block.kind == "fence" and not block.closed:
+            for line in block.content.splitlines():
+                match = _HEADING_LINE.match(line)
+                if match and slug(_ESCAPE.sub(r"\1", match[1]).replace("*", "")) == entry.fragment:
+                    return block
+    return None
 
 
 def squashed(text: str) -> str:
@@ -43,6 +118,50 @@ def same_title(text: str, title: str) -> bool:
 
 def did_you_mean(suggestion: str | None) -> str:
     return f" (did you mean `{suggestion}`?)" if suggestion else ""
+
+
+def covered_levels(doc: Document, matched: Sequence[tuple[TocEntry, Heading]]) -> set[int]:
+    """The heading levels the TOC covers as a whole: the highest level it lists, and each
+    lower level of which it lists at least half the headings (the TOC's own heading aside).
+
+    Two stray H4 entries in a TOC of H2–H3 do not make every H4 of the document required.
+    """
+    if not matched:
+        return set()
+    toc_heading = doc.toc.heading if doc.toc else None
+    listed = {h.anchor for _, h in matched}
+    top = min(h.level for _, h in matched)
+    total: dict[int, int] = {}
+    found: dict[int, int] = {}
+    for h in doc.headings:
+        if h.level > top and h != toc_heading:
+            total[h.level] = total.get(h.level, 0) + 1
+            found[h.level] = found.get(h.level, 0) + (h.anchor in listed)
+    return {top} | {level for level, count in total.items() if found[level] * 2 >= count}
+
+
+def expected_headings(
+    doc: Document, matched: Sequence[tuple[TocEntry, Heading]], top: int | None = None
+) -> list[Heading]:
+    """The headings the TOC should list, in order: those of the levels it covers and those it
+    lists anyway; with `top` (a higher level its outermost list stands for), every heading
+    from that level down to the highest level it lists. The TOC's own heading only if listed.
+    """
+    if not matched:
+        return []
+    levels = covered_levels(doc, matched)
+    listed = {h.anchor for _, h in matched}
+    first = min(levels)
+    top = first if top is None else min(top, first)
+    toc_heading = doc.toc.heading if doc.toc else None
+    lists_own = toc_heading is not None and toc_heading.anchor in listed
+    return [
+        h
+        for h in doc.headings
+        if top <= h.level
+        and (h.level < first or h.level in levels or h.anchor in listed)
+        and (h != toc_heading or lists_own)
+    ]
 
 
 def tree_depths(headings: Sequence[Heading]) -> list[int]:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import matched_entries, tree_depths
+from formalai_lint.rules._toc import expected_headings, matched_entries, tree_depths
 
 
 class TocNesting(FileRule):
@@ -25,16 +25,10 @@ class TocNesting(FileRule):
         if not matched:
             return
         # The outermost list holds the level most entries agree on (one stale entry at the
-        # top must not shift every other entry); the tree spans that level to the lowest one.
+        # top must not shift every other entry); the tree is the headings the TOC should list.
         offsets = Counter(h.level - e.depth for e, h in matched)
         top = min(offsets, key=lambda level: (-offsets[level], level))
-        low = min(top, *(h.level for _, h in matched))
-        high = max(h.level for _, h in matched)
-        toc_heading = doc.toc.heading if doc.toc else None
-        lists_own = any(h == toc_heading for _, h in matched)
-        tree = [
-            h for h in doc.headings if low <= h.level <= high and (h != toc_heading or lists_own)
-        ]
+        tree = expected_headings(doc, matched, top)
         depth_of = dict(zip((h.anchor for h in tree), tree_depths(tree), strict=True))
         for entry, heading in matched:
             expected = depth_of[heading.anchor]

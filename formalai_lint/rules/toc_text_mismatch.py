@@ -3,14 +3,16 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import matched_entries, same_title
+from formalai_lint.rules._toc import matched_entries, names_heading
 
 
 class TocTextMismatch(FileRule):
     """A TOC entry's text differs from the text of the heading it links to.
 
-    Both are compared as plain text (markup removed) ignoring white space; a bilingual
-    heading (`参考文献 / References`) may be listed by its first part alone.
+    Both are compared as GitHub shows them: plain text, backslash escapes processed (also in
+    math), white space and the ordinal's punctuation ignored. A bilingual heading
+    (`参考文献 / References`) may be listed by its first part alone, and in a numbered list
+    the item's number stands for the heading's ordinal.
     """
 
     code = "FL105"
@@ -19,7 +21,7 @@ class TocTextMismatch(FileRule):
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         for entry, heading in matched_entries(doc):
-            if not same_title(entry.text, heading.text):
+            if not names_heading(entry, heading):
                 yield self.diagnostic(
                     doc.path,
                     entry.line,
