@@ -147,6 +147,9 @@ class Toc(NamedTuple):
     start_line: int  # first line of the list
     end_line: int  # last line of the list
     entries: tuple[TocEntry, ...]
+    # Items that name a heading in plain text, without a link (fragment and target ""): a
+    # heading listed so is in the TOC, only not clickable.
+    unlinked: tuple[TocEntry, ...] = ()
 
 
 class Cell(NamedTuple):
@@ -407,6 +410,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
     toc_heading: Heading | None = None  # a TOC heading whose list has not been seen yet
     toc_list: tuple[int, int, int] | None = None  # (list depth, first line, last line)
     toc_entries: list[TocEntry] = []
+    unlinked: list[TocEntry] = []
     item_open = False  # inside a TOC list item whose entry link has not been seen yet
     item_number = ""  # the number of that item, in a numbered list
     list_depth = 0
@@ -438,6 +442,11 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
                     )
                 )
                 b.toc_links.add(id(entry))
+            elif item_open and entry is None:
+                depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
+                text = plain_text(b.children(token))
+                line, column = _position(token, 0, b.lines)
+                unlinked.append(TocEntry(text, "", "", depth, line, column, item_number))
             item_open = False
         elif kind == "paragraph_open":
             in_paragraph = True
@@ -461,7 +470,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             if toc_list is not None and list_depth == toc_list[0] and toc_heading is not None:
                 if toc_entries:
                     last = _last_content_line(b.lines, toc_list[1], toc_list[2])
-                    b.toc = Toc(toc_heading, toc_list[1], last, tuple(toc_entries))
+                    b.toc = Toc(toc_heading, toc_list[1], last, tuple(toc_entries), tuple(unlinked))
                 toc_heading, toc_list = None, None
         elif kind == "list_item_open":
             item_open = toc_list is not None

@@ -18,7 +18,8 @@ _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*$")
 
 def matched_entries(doc: Document, guess: bool = False) -> list[tuple[TocEntry, Heading]]:
     """Each entry with the heading it links to. With `guess`, an entry whose fragment matches
-    no id is paired with the heading FL102 names for it (`guessed_heading`), if any."""
+    no id is paired with the heading FL102 names for it (`guessed_heading`), if any, and an
+    item without a link (last) with the heading its text names."""
     if doc.toc is None:
         return []
     by_anchor = {h.anchor: h for h in doc.headings}
@@ -31,6 +32,10 @@ def matched_entries(doc: Document, guess: bool = False) -> list[tuple[TocEntry, 
             heading = guessed_heading(entry, anchors, by_anchor, named)
         if heading is not None:
             result.append((entry, heading))
+    for item in doc.toc.unlinked if guess else ():
+        heading = named.get(text_key(item.text))
+        if heading is not None:
+            result.append((item, heading))
     return result
 
 
@@ -146,6 +151,8 @@ def expected_headings(
     """The headings the TOC should list, in order: those of the levels it covers and those it
     lists anyway; with `top` (a higher level its outermost list stands for), every heading
     from that level down to the highest level it lists. The TOC's own heading only if listed.
+    Headings above the TOC are required only when it lists one of them (it then covers the
+    whole document from its title, the first H1: not a banner or stray front matter above).
     """
     if not matched:
         return []
@@ -155,12 +162,18 @@ def expected_headings(
     top = first if top is None else min(top, first)
     toc_heading = doc.toc.heading if doc.toc else None
     lists_own = toc_heading is not None and toc_heading.anchor in listed
+    # Where the required headings start: at the TOC's heading unless the TOC lists one above
+    # it, and never above the document's title (its first H1).
+    start = toc_heading.line if toc_heading else 0
+    if any(h.line < start for _, h in matched):
+        start = next((h.line for h in doc.headings if h.level == 1), 0)
     return [
         h
         for h in doc.headings
         if top <= h.level
         and (h.level < first or h.level in levels or h.anchor in listed)
         and (h != toc_heading or lists_own)
+        and (h.line >= start or h.anchor in listed)
     ]
 
 

@@ -13,7 +13,8 @@ class TocNesting(FileRule):
     Each heading level is one list deeper than the level above it; a skipped level (`#` then
     `###`) adds no depth, as a list cannot nest an item two levels below its parent. Which
     level the outermost list holds is what most entries agree on, so one stale or misplaced
-    entry at the top does not make every other entry look wrong.
+    entry at the top does not make every other entry look wrong. A stale entry (FL102) still
+    stands for the heading it means, so the headings around it keep their depth.
     """
 
     code = "FL104"
@@ -21,7 +22,7 @@ class TocNesting(FileRule):
     summary = "TOC entry depth does not match the heading's level"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        matched = matched_entries(doc)
+        matched = matched_entries(doc, guess=True)  # a stale entry still stands for its heading
         if not matched:
             return
         # The outermost list holds the level most entries agree on (one stale entry at the
@@ -32,7 +33,7 @@ class TocNesting(FileRule):
         depth_of = dict(zip((h.anchor for h in tree), tree_depths(tree), strict=True))
         for entry, heading in matched:
             expected = depth_of[heading.anchor]
-            if entry.depth != expected:
+            if entry.depth != expected and entry.fragment == heading.anchor:  # else FL102
                 yield self.diagnostic(
                     doc.path,
                     entry.line,
