@@ -87,9 +87,14 @@ class Heading(NamedTuple):
 
 
 def _decoration(char: str) -> bool:
-    """Emoji and other symbols, and the invisible characters emoji are built with."""
+    """Emoji and other pictographic symbols, and the invisible characters emoji are built with."""
     category = unicodedata.category(char)
-    return category[0] == "S" or category in ("Cf", "Me") or "\ufe00" <= char <= "\ufe0f"
+    return category in ("So", "Sk", "Cf", "Me") or "\ufe00" <= char <= "\ufe0f"
+
+
+def without_symbols(text: str) -> str:
+    """`text` without emoji and other pictographic symbols (`📋 目录 ✅` -> ` 目录 `)."""
+    return "".join(char for char in text if not _decoration(char))
 
 
 def toc_title(text: str) -> str:
@@ -101,7 +106,7 @@ def toc_title(text: str) -> str:
     the heading's plain text.
     """
     text = _HEADING_ATTRIBUTE.sub("", text)
-    text = "".join(char for char in text if not _decoration(char)).strip()
+    text = without_symbols(text).strip()
     text = ORDINAL_PREFIX.sub("", text, count=1)
     return _TRANSLATION_TAIL.sub("", text).strip()
 

@@ -34,6 +34,8 @@ from formalai_lint.rules._toc import (
     expected_headings,
     first_part,
     matched_entries,
+    misdirected,
+    named_headings,
     names_heading,
     squashed,
     tree_depths,
@@ -176,10 +178,16 @@ def new_lines(doc: Document) -> list[str]:
     style = read_style(doc)
     listed = expected_headings(doc, matched_entries(doc, guess=True))
     kept: dict[str, str] = {}
+    named = named_headings(doc.headings)
     for entry in toc.entries:
         heading = next((h for h in listed if h.anchor == entry.fragment), None)
         content = _kept_content(doc, entry)
-        if heading and content is not None and names_heading(entry, heading):
+        if (
+            heading
+            and content is not None
+            and names_heading(entry, heading)
+            and not misdirected(entry, heading, named)
+        ):
             kept.setdefault(entry.fragment, content)
     sources = _sources(doc)
     lines, numbers = [], [0] * (style.high - style.low + 2)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from formalai_lint.document import ORDINAL_PREFIX, Block, Document, Heading, TocEntry
+from formalai_lint.document import (
+    ORDINAL_PREFIX,
+    Block,
+    Document,
+    Heading,
+    TocEntry,
+    without_symbols,
+)
 from formalai_lint.links import suggest_anchor
 from formalai_lint.slug import slug
 
@@ -34,6 +41,8 @@ def matched_entries(doc: Document, guess: bool = False) -> list[tuple[TocEntry, 
             result.append((entry, heading))
     for item in doc.toc.unlinked if guess else ():
         heading = named.get(text_key(item.text))
+        if heading is None and item.number:  # `1. 概述` in a numbered list names `## 1. 概述`
+            heading = named.get(text_key(f"{item.number}. {item.text}"))
         if heading is not None:
             result.append((item, heading))
     return result
@@ -62,11 +71,13 @@ def named_headings(headings: Sequence[Heading]) -> dict[str, Heading | None]:
     return named
 
 
-def text_key(text: str) -> str:
+def text_key(text: str, loose: bool = False) -> str:
     """Rendered text as compared: backslash escapes processed as GitHub does (also inside
     math, `$\\\\beta$` shows `$\\beta$`), white space and the ordinal's punctuation (`1.`,
-    `1、`) ignored."""
+    `1、`) ignored; `loose`, emoji and other pictographic symbols ignored too."""
     text = _ESCAPE.sub(r"\1", text)
+    if loose:
+        text = without_symbols(text).strip()
     ordinal = ORDINAL_PREFIX.match(text)
     if ordinal:
         text = ordinal[0].strip().rstrip(_ORDINAL_PUNCTUATION) + " " + text[ordinal.end() :]
@@ -74,15 +85,28 @@ def text_key(text: str) -> str:
 
 
 def names_heading(entry: TocEntry, heading: Heading) -> bool:
-    """Whether the entry's text is the heading's, as GitHub shows both (see `text_key`).
+    """Whether the entry's text is the heading's, as GitHub shows both (see `text_key`; an
+    emoji more or less, `✅ 已完成` for `已完成`, is decoration, not a different text).
 
     A bilingual heading may be named by its first part; in a numbered list, the item's
     number stands for the heading's ordinal (`1. [引言](#1-引言)` names `## 1. 引言`).
     """
-    key = text_key(entry.text)
-    if key in (text_key(heading.text), text_key(first_part(heading.text))):
+    key = text_key(entry.text, loose=True)
+    if key in (text_key(heading.text, True), text_key(first_part(heading.text), True)):
         return True
     return bool(entry.number) and _number_stands_for_ordinal(entry, heading, key)
+
+
+def misdirected(
+    entry: TocEntry, heading: Heading, named: dict[str, Heading | None]
+) -> Heading | None:
+    """The other heading an entry's text names exactly, when it links to `heading` whose text
+    it does not name exactly (`[✅ 已完成](#已完成)` beside `## 已完成` and `## ✅ 已完成`)."""
+    key = text_key(entry.text)
+    if key in (text_key(heading.text), text_key(first_part(heading.text))):
+        return None
+    other = named.get(key)
+    return other if other is not None and other != heading else None
 
 
 def _number_stands_for_ordinal(entry: TocEntry, heading: Heading, key: str) -> bool:
@@ -90,7 +114,10 @@ def _number_stands_for_ordinal(entry: TocEntry, heading: Heading, key: str) -> b
     if arabic and arabic[1].lstrip("0") != entry.number.lstrip("0"):
         return False  # `3. [引言](#1-引言)` shows 3 where the heading says 1
     title = heading.title
-    return title != heading.text and key in (text_key(title), text_key(first_part(title)))
+    return title != heading.text and key in (
+        text_key(title, True),
+        text_key(first_part(title), True),
+    )
 
 
 def swallowing_fence(doc: Document, entry: TocEntry) -> Block | None:

@@ -4,7 +4,13 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import expected_headings, matched_entries, tree_depths
+from formalai_lint.rules._toc import (
+    expected_headings,
+    matched_entries,
+    misdirected,
+    named_headings,
+    tree_depths,
+)
 
 
 class TocNesting(FileRule):
@@ -25,6 +31,7 @@ class TocNesting(FileRule):
         matched = matched_entries(doc, guess=True)  # a stale entry still stands for its heading
         if not matched:
             return
+        named = named_headings(doc.headings)
         # The outermost list holds the level most entries agree on (one stale entry at the
         # top must not shift every other entry); the tree is the headings the TOC should list.
         offsets = Counter(h.level - e.depth for e, h in matched)
@@ -33,7 +40,11 @@ class TocNesting(FileRule):
         depth_of = dict(zip((h.anchor for h in tree), tree_depths(tree), strict=True))
         for entry, heading in matched:
             expected = depth_of[heading.anchor]
-            if entry.depth != expected and entry.fragment == heading.anchor:  # else FL102
+            if (
+                entry.depth != expected
+                and entry.fragment == heading.anchor  # else FL102
+                and not misdirected(entry, heading, named)  # else FL105
+            ):
                 yield self.diagnostic(
                     doc.path,
                     entry.line,
