@@ -6,7 +6,6 @@ import re
 from collections.abc import Sequence
 
 from formalai_lint.document import (
-    ORDINAL_PREFIX,
     Block,
     Document,
     Heading,
@@ -18,8 +17,9 @@ from formalai_lint.slug import slug
 
 # A backslash escape of ASCII punctuation, which GitHub removes also inside `$…$`.
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_ORDINAL_PUNCTUATION = ".、．"
-_ARABIC_ORDINAL = re.compile(r"^\s*(?:\d+\.)*(\d+)")
+# A leading ordinal (`1.`, `1、`, `1.2`, `二、`) and the punctuation after it.
+_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十百零〇两]+|\d+(?:\.\d+)*)\s*[.、．]?")
+_ARABIC_ORDINAL = re.compile(r"^\s*(?:\d+\.)*(\d+)\s*[.、．]?")
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*$")
 
 
@@ -78,10 +78,7 @@ def text_key(text: str, loose: bool = False) -> str:
     text = _ESCAPE.sub(r"\1", text)
     if loose:
         text = without_symbols(text).strip()
-    ordinal = ORDINAL_PREFIX.match(text)
-    if ordinal:
-        text = ordinal[0].strip().rstrip(_ORDINAL_PUNCTUATION) + " " + text[ordinal.end() :]
-    return squashed(text)
+    return squashed(_ORDINAL.sub(r"\1", text, count=1))
 
 
 def names_heading(entry: TocEntry, heading: Heading) -> bool:
@@ -111,13 +108,10 @@ def misdirected(
 
 def _number_stands_for_ordinal(entry: TocEntry, heading: Heading, key: str) -> bool:
     arabic = _ARABIC_ORDINAL.match(heading.text)
-    if arabic and arabic[1].lstrip("0") != entry.number.lstrip("0"):
+    if not arabic or arabic[1].lstrip("0") != entry.number.lstrip("0"):
         return False  # `3. [引言](#1-引言)` shows 3 where the heading says 1
-    title = heading.title
-    return title != heading.text and key in (
-        text_key(title, True),
-        text_key(first_part(title), True),
-    )
+    title = heading.text[arabic.end() :]
+    return key in (text_key(title, True), text_key(first_part(title), True))
 
 
 def swallowing_fence(doc: Document, entry: TocEntry) -> Block | None:
