@@ -148,7 +148,8 @@ def did_you_mean(suggestion: str | None) -> str:
 
 def covered_levels(doc: Document, matched: Sequence[tuple[TocEntry, Heading]]) -> set[int]:
     """The heading levels the TOC covers as a whole: the highest level it lists, and each
-    lower level of which it lists at least half the headings (the TOC's own heading aside).
+    lower level of which it lists at least half the headings (its own heading counted only
+    when listed).
 
     Two stray H4 entries in a TOC of H2–H3 do not make every H4 of the document required.
     """
@@ -160,7 +161,7 @@ def covered_levels(doc: Document, matched: Sequence[tuple[TocEntry, Heading]]) -
     total: dict[int, int] = {}
     found: dict[int, int] = {}
     for h in doc.headings:
-        if h.level > top and h != toc_heading:
+        if h.level > top and (h != toc_heading or h.anchor in listed):
             total[h.level] = total.get(h.level, 0) + 1
             found[h.level] = found.get(h.level, 0) + (h.anchor in listed)
     return {top} | {level for level, count in total.items() if found[level] * 2 >= count}
