@@ -114,16 +114,18 @@ def _number_stands_for_ordinal(entry: TocEntry, heading: Heading, key: str) -> b
     return key in (text_key(title, True), text_key(first_part(title), True))
 
 
-def swallowing_fence(doc: Document, entry: TocEntry) -> Block | None:
-    """The unclosed code fence that swallowed the heading a stale entry links to, if any:
-    a line of its content reads as a heading with the entry's id."""
+def swallowed_ids(doc: Document) -> dict[str, Block]:
+    """The ids of the lines that read as headings inside a code fence left open, each with
+    that fence: headings it swallowed, which stale TOC entries may still link to."""
+    result: dict[str, Block] = {}
     for block in doc.blocks:
         if block.kind == "fence" and not block.closed:
             for line in block.content.splitlines():
                 match = _HEADING_LINE.match(line)
-                if match and slug(_ESCAPE.sub(r"\1", match[1]).replace("*", "")) == entry.fragment:
-                    return block
-    return None
+                if match:
+                    text = _ESCAPE.sub(r"\1", match[1]).replace("*", "")
+                    result.setdefault(slug(text), block)
+    return result
 
 
 def squashed(text: str) -> str:

@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.document import Document, Heading
+from formalai_lint.document import Block, Document, Heading
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import guessed_heading, named_headings, swallowing_fence
+from formalai_lint.rules._toc import guessed_heading, named_headings, swallowed_ids
 
 
 class TocStaleEntry(FileRule):
@@ -24,15 +24,17 @@ class TocStaleEntry(FileRule):
         by_anchor = {h.anchor: h for h in doc.headings}
         anchors = frozenset(by_anchor)  # indexed once by suggest_anchor
         named: dict[str, Heading | None] | None = None
+        swallowed: dict[str, Block] | None = None
         for entry in doc.toc.entries:
             if entry.fragment in doc.anchors:
                 continue
-            named = named_headings(doc.headings) if named is None else named
+            if named is None or swallowed is None:  # once per document, on the first one
+                named, swallowed = named_headings(doc.headings), swallowed_ids(doc)
             heading = guessed_heading(entry, anchors, by_anchor, named)
             message = f"TOC entry `{entry.text}` links to `#{entry.fragment}`, which no heading has"
             if heading is not None:
                 message += f": heading `{heading.text}` (line {heading.line}) has the id `#{heading.anchor}`"
-            elif fence := swallowing_fence(doc, entry):
+            elif fence := swallowed.get(entry.fragment):
                 message += (
                     f": the code fence opened at line {fence.line} is still open,"
                     " so the heading after it is read as code"
