@@ -12,6 +12,7 @@ other paragraphs and table cells only if a rule reads `texts` or `tables`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property, lru_cache
@@ -23,17 +24,22 @@ from markdown_it.token import Token
 from formalai_lint.markdown import parse_blocks, parse_inline
 from formalai_lint.slug import Slugger
 
-DEFAULT_TOC_PATTERN = r"^(?:目录|Table of Contents|Contents)(?:\s*/.*)?$"
+DEFAULT_TOC_PATTERN = r"^(?:目录|Table of Contents|Contents)$"
 DEFAULT_RELATED_PATTERN = r"相关主题|相关章节|相关链接|Related"
 
 # `二、`, `2.`, `2.1 `, `第二章 ` … at the start of a heading: the chapter ordinal.
 ORDINAL_PREFIX = re.compile(
     r"^\s*(?:第?[一二三四五六七八九十百零〇两]+[、.．章节]\s*|\d+(?:\.\d+)*[.、．]?\s+|\d+(?:\.\d+)+\s*)"
 )
+# What `toc_title` removes around the words of a TOC heading: a trailing `{#id}` attribute,
+# and a translation after ` / ` or in Latin letters between brackets (`（Table of Contents）`).
+_HEADING_ATTRIBUTE = re.compile(r"\s*\{#[^{}]*\}\s*$")
+_TRANSLATION_TAIL = re.compile(r"\s*(?:/.*|[(（][A-Za-z][A-Za-z '&-]*[)）])$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _HTML_ANCHOR = re.compile(
     r"""<a\b[^<>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
 )
+_QUOTE_MARKERS = re.compile(r"^\s*(?:>\s?)*")
 _NEWLINES = re.compile(r"\r\n?")
 _NEWLINE = re.compile("\n")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
@@ -80,6 +86,31 @@ class Heading(NamedTuple):
         return ORDINAL_PREFIX.sub("", self.text, count=1)
 
 
+def _decoration(char: str) -> bool:
+    """Emoji and other pictographic symbols, and the invisible characters emoji are built with."""
+    category = unicodedata.category(char)
+    return category in ("So", "Sk", "Cf", "Me") or "\ufe00" <= char <= "\ufe0f"
+
+
+def without_symbols(text: str) -> str:
+    """`text` without emoji and other pictographic symbols (`📋 目录 ✅` -> ` 目录 `)."""
+    return "".join(char for char in text if not _decoration(char))
+
+
+def toc_title(text: str) -> str:
+    """A heading's text as `toc-heading` is matched against: `## 1. 📋 **目录** {#toc}`,
+    `## 📑 目录 / Table of Contents` and `## 目录（Table of Contents）` all give `目录`.
+
+    Removed: a trailing `{#…}` attribute, emoji and other symbols, the chapter ordinal, and a
+    translation tail (after ` / `, or Latin words in brackets). Markup is already gone from
+    the heading's plain text.
+    """
+    text = _HEADING_ATTRIBUTE.sub("", text)
+    text = without_symbols(text).strip()
+    text = ORDINAL_PREFIX.sub("", text, count=1)
+    return _TRANSLATION_TAIL.sub("", text).strip()
+
+
 class Link(NamedTuple):
     target: str  # the destination as written in the source
     path: str  # percent-decoded path part, "" for a same-file `#fragment`
@@ -113,6 +144,7 @@ class TocEntry(NamedTuple):
     depth: int  # 0 for the outermost list
     line: int
     column: int
+    number: str = ""  # the item's number in a numbered list (`2` for `2. [引言](#2-引言)`)
 
 
 class Toc(NamedTuple):
@@ -120,6 +152,9 @@ class Toc(NamedTuple):
     start_line: int  # first line of the list
     end_line: int  # last line of the list
     entries: tuple[TocEntry, ...]
+    # Items that name a heading in plain text, without a link (fragment and target ""): a
+    # heading listed so is in the TOC, only not clickable.
+    unlinked: tuple[TocEntry, ...] = ()
 
 
 class Cell(NamedTuple):
@@ -144,6 +179,7 @@ class Block(NamedTuple):
     line: int  # the line of the opening marker
     content_line: int  # the line the content starts on
     heading: Heading | None
+    closed: bool = True  # False for a code fence that runs to the end of its container
 
 
 class TextBlock(NamedTuple):
@@ -379,7 +415,9 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
     toc_heading: Heading | None = None  # a TOC heading whose list has not been seen yet
     toc_list: tuple[int, int, int] | None = None  # (list depth, first line, last line)
     toc_entries: list[TocEntry] = []
+    unlinked: list[TocEntry] = []
     item_open = False  # inside a TOC list item whose entry link has not been seen yet
+    item_number = ""  # the number of that item, in a numbered list
     list_depth = 0
     table: list[list[Token]] | None = None
     table_line = 0
@@ -399,10 +437,21 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
                 depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
                 toc_entries.append(
                     TocEntry(
-                        entry.text, entry.fragment, entry.target, depth, entry.line, entry.column
+                        entry.text,
+                        entry.fragment,
+                        entry.target,
+                        depth,
+                        entry.line,
+                        entry.column,
+                        item_number,
                     )
                 )
                 b.toc_links.add(id(entry))
+            elif item_open and entry is None:
+                depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
+                text = plain_text(b.children(token))
+                line, column = _position(token, 0, b.lines)
+                unlinked.append(TocEntry(text, "", "", depth, line, column, item_number))
             item_open = False
         elif kind == "paragraph_open":
             in_paragraph = True
@@ -414,7 +463,9 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             line, column = _position(inline, 0, b.lines)
             heading = Heading(int(token.tag[1]), text, line, column, b.slugger.slug(text))
             b.headings.append(heading)
-            toc_heading = heading if b.toc is None and b.toc_re.search(heading.title) else None
+            toc_heading = (
+                heading if b.toc is None and b.toc_re.search(toc_title(heading.text)) else None
+            )
         elif kind in ("bullet_list_open", "ordered_list_open"):
             if toc_heading is not None and toc_list is None and token.map:
                 toc_list = (list_depth, token.map[0] + 1, token.map[1])
@@ -424,10 +475,11 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             if toc_list is not None and list_depth == toc_list[0] and toc_heading is not None:
                 if toc_entries:
                     last = _last_content_line(b.lines, toc_list[1], toc_list[2])
-                    b.toc = Toc(toc_heading, toc_list[1], last, tuple(toc_entries))
+                    b.toc = Toc(toc_heading, toc_list[1], last, tuple(toc_entries), tuple(unlinked))
                 toc_heading, toc_list = None, None
         elif kind == "list_item_open":
             item_open = toc_list is not None
+            item_number = token.info  # markdown-it's number of an ordered item, else ""
         elif kind == "table_open":
             table, table_line = [], (token.map[0] + 1 if token.map else 0)
         elif kind == "tr_open" and table is not None:
@@ -438,7 +490,9 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
         elif kind in ("fence", "math_block", "math_block_label") and token.map:
             line = token.map[0] + 1
             if kind == "fence":
-                block = Block("fence", token.info.strip(), token.content, line, line + 1, heading)
+                closed = _fence_closed(b.lines, token)
+                info = token.info.strip()
+                block = Block("fence", info, token.content, line, line + 1, heading, closed)
             else:
                 starts_alone = b.lines[token.map[0]].strip() == "$$"
                 content_line = line + 1 if starts_alone else line
@@ -450,6 +504,13 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
                 _comment(token, offset, raw, b)
         elif kind == "front_matter":
             b.front_matter = token.content
+
+
+def _fence_closed(lines: list[str], token: Token) -> bool:
+    """Whether a fence's last line is its closing marker (an unclosed one runs to the end)."""
+    first, end = token.map or (0, 0)
+    last = _QUOTE_MARKERS.sub("", lines[end - 1]).strip() if end - first >= 2 else ""
+    return len(last) >= len(token.markup) and set(last) == {token.markup[0]}
 
 
 def _last_content_line(lines: list[str], first: int, end: int) -> int:

@@ -4,7 +4,9 @@ What "its own style" means, all read from the TOC's list lines and its entries o
 
 - the list marker (`-`, `*`, `+`, or `1.` / `1)` numbered per level), the indentation of the
   outermost items, the indentation added per level, and the spaces after the marker;
-- the heading levels covered: from the highest to the lowest level its entries link to;
+- the heading levels covered: the highest level its entries link to, and each lower level of
+  which it lists at least half the headings (FL101's rule); a heading of another level
+  that has an entry keeps it;
 - whether the H1 is listed (it is when the covered levels start at 1), and whether the TOC's
   own heading is listed (it is when an entry links to it);
 - entry texts: an entry that already links to its heading with an accepted text keeps its
@@ -28,7 +30,16 @@ from formalai_lint.document import Document, Heading, TocEntry, plain_text
 from formalai_lint.fixes.edits import Edit
 from formalai_lint.fixes.links import encoded
 from formalai_lint.markdown import parser
-from formalai_lint.rules._toc import first_part, matched_entries, same_title, squashed, tree_depths
+from formalai_lint.rules._toc import (
+    expected_headings,
+    first_part,
+    matched_entries,
+    misdirected,
+    named_headings,
+    names_heading,
+    squashed,
+    tree_depths,
+)
 
 ITEM = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$")
 _SIMPLE = frozenset(
@@ -51,7 +62,6 @@ class Style:
     gap: str  # white space after the marker
     low: int  # highest heading level covered (1 = H1)
     high: int
-    lists_own_heading: bool
     short_bilingual: bool  # bilingual headings named by their first ` / ` part
 
 
@@ -92,7 +102,6 @@ def read_style(doc: Document) -> Style:
         gap=gap,
         low=min(levels),
         high=max(levels),
-        lists_own_heading=any(h == toc.heading for _, h in matched),
         short_bilingual=short * 2 > len(bilingual),
     )
 
@@ -167,16 +176,18 @@ def new_lines(doc: Document) -> list[str]:
     assert toc is not None
     _check_range(doc)
     style = read_style(doc)
-    listed = [
-        h
-        for h in doc.headings
-        if style.low <= h.level <= style.high and (h != toc.heading or style.lists_own_heading)
-    ]
+    listed = expected_headings(doc, matched_entries(doc, guess=True))
     kept: dict[str, str] = {}
+    named = named_headings(doc.headings)
     for entry in toc.entries:
         heading = next((h for h in listed if h.anchor == entry.fragment), None)
         content = _kept_content(doc, entry)
-        if heading and content is not None and same_title(entry.text, heading.text):
+        if (
+            heading
+            and content is not None
+            and names_heading(entry, heading)
+            and not misdirected(entry, heading, named)
+        ):
             kept.setdefault(entry.fragment, content)
     sources = _sources(doc)
     lines, numbers = [], [0] * (style.high - style.low + 2)

@@ -3,29 +3,28 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import matched_entries
+from formalai_lint.rules._toc import expected_headings, matched_entries
 
 
 class TocMissingEntry(FileRule):
-    """A heading at a level the TOC covers has no entry in it.
+    """A heading at a level the TOC covers as a whole has no entry in it.
 
-    The TOC covers the heading levels its entries link to, from the highest to the lowest.
-    The TOC's own heading need not be listed.
+    The TOC covers the highest heading level it lists, and each lower level of which it lists
+    at least half the headings. An entry with a stale anchor still lists the heading it
+    means (FL102 reports it). The TOC's own heading need not be listed.
     """
 
     code = "FL101"
     name = "toc-missing-entry"
-    summary = "A heading inside the TOC's range has no TOC entry"
+    summary = "A heading at a level the TOC covers has no TOC entry"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        matched = matched_entries(doc)
+        matched = matched_entries(doc, guess=True)
         if doc.toc is None or not matched:
             return
-        levels = [h.level for _, h in matched]
-        low, high = min(levels), max(levels)
         listed = {h.anchor for _, h in matched}
-        for h in doc.headings:
-            if low <= h.level <= high and h.anchor not in listed and h != doc.toc.heading:
+        for h in expected_headings(doc, matched):
+            if h.anchor not in listed:
                 yield self.diagnostic(
                     doc.path,
                     h.line,

@@ -4,7 +4,13 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import matched_entries, tree_depths
+from formalai_lint.rules._toc import (
+    expected_headings,
+    matched_entries,
+    misdirected,
+    named_headings,
+    tree_depths,
+)
 
 
 class TocNesting(FileRule):
@@ -13,7 +19,8 @@ class TocNesting(FileRule):
     Each heading level is one list deeper than the level above it; a skipped level (`#` then
     `###`) adds no depth, as a list cannot nest an item two levels below its parent. Which
     level the outermost list holds is what most entries agree on, so one stale or misplaced
-    entry at the top does not make every other entry look wrong.
+    entry at the top does not make every other entry look wrong. A stale entry (FL102) still
+    stands for the heading it means, so the headings around it keep their depth.
     """
 
     code = "FL104"
@@ -21,24 +28,23 @@ class TocNesting(FileRule):
     summary = "TOC entry depth does not match the heading's level"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        matched = matched_entries(doc)
+        matched = matched_entries(doc, guess=True)  # a stale entry still stands for its heading
         if not matched:
             return
+        named = named_headings(doc.headings)
         # The outermost list holds the level most entries agree on (one stale entry at the
-        # top must not shift every other entry); the tree spans that level to the lowest one.
+        # top must not shift every other entry); the tree is the headings the TOC should list.
         offsets = Counter(h.level - e.depth for e, h in matched)
         top = min(offsets, key=lambda level: (-offsets[level], level))
-        low = min(top, *(h.level for _, h in matched))
-        high = max(h.level for _, h in matched)
-        toc_heading = doc.toc.heading if doc.toc else None
-        lists_own = any(h == toc_heading for _, h in matched)
-        tree = [
-            h for h in doc.headings if low <= h.level <= high and (h != toc_heading or lists_own)
-        ]
+        tree = expected_headings(doc, matched, top)
         depth_of = dict(zip((h.anchor for h in tree), tree_depths(tree), strict=True))
         for entry, heading in matched:
             expected = depth_of[heading.anchor]
-            if entry.depth != expected:
+            if (
+                entry.depth != expected
+                and entry.fragment == heading.anchor  # else FL102
+                and not misdirected(entry, heading, named)  # else FL105
+            ):
                 yield self.diagnostic(
                     doc.path,
                     entry.line,

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import matched_entries
+from formalai_lint.rules._toc import matched_entries, misdirected, named_headings
 
 
 def _in_order(positions: list[int]) -> set[int]:
@@ -39,7 +39,9 @@ class TocOrder(FileRule):
     summary = "TOC entries are not in document order"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        matched = matched_entries(doc)
+        named = named_headings(doc.headings) if doc.toc else {}
+        # an entry that links to the wrong heading is FL105's, not out of order here
+        matched = [(e, h) for e, h in matched_entries(doc) if not misdirected(e, h, named)]
         keep = _in_order([h.line for _, h in matched])
         for i, (entry, heading) in enumerate(matched):
             if i not in keep:

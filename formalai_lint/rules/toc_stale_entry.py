@@ -1,14 +1,18 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.document import Document
-from formalai_lint.links import suggest_anchor
+from formalai_lint.document import Block, Document, Heading
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import did_you_mean
+from formalai_lint.rules._toc import guessed_heading, named_headings, swallowed_ids
 
 
 class TocStaleEntry(FileRule):
-    """A TOC entry links to an anchor that no heading (or HTML anchor) of the file has."""
+    """A TOC entry links to an anchor that no heading (or HTML anchor) of the file has.
+
+    The message names the heading the entry means, with its real id: the one heading whose id
+    differs only by dashes, case or numbering, else the one heading the entry's text names.
+    When the heading was swallowed by a code fence left open, it says where that fence opens.
+    """
 
     code = "FL102"
     name = "toc-stale-entry"
@@ -17,16 +21,24 @@ class TocStaleEntry(FileRule):
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         if doc.toc is None:
             return
-        headings = frozenset(h.anchor for h in doc.headings)  # indexed once by suggest_anchor
+        by_anchor = {h.anchor: h for h in doc.headings}
+        anchors = frozenset(by_anchor)  # indexed once by suggest_anchor
+        named: dict[str, Heading | None] | None = None
+        swallowed: dict[str, Block] | None = None
         for entry in doc.toc.entries:
-            if entry.fragment not in doc.anchors:
-                hint = suggest_anchor(entry.fragment, headings)
-                yield self.diagnostic(
-                    doc.path,
-                    entry.line,
-                    entry.column,
-                    f"TOC entry `{entry.text}` links to `#{entry.fragment}`, which no heading has"
-                    + did_you_mean(hint and f"#{hint}"),
-                    entry.target,
-                    fixable=True,
+            if entry.fragment in doc.anchors:
+                continue
+            if named is None or swallowed is None:  # once per document, on the first one
+                named, swallowed = named_headings(doc.headings), swallowed_ids(doc)
+            heading = guessed_heading(entry, anchors, by_anchor, named)
+            message = f"TOC entry `{entry.text}` links to `#{entry.fragment}`, which no heading has"
+            if heading is not None:
+                message += f": heading `{heading.text}` (line {heading.line}) has the id `#{heading.anchor}`"
+            elif fence := swallowed.get(entry.fragment):
+                message += (
+                    f": the code fence opened at line {fence.line} is still open,"
+                    " so the heading after it is read as code"
                 )
+            yield self.diagnostic(
+                doc.path, entry.line, entry.column, message, entry.target, fixable=True
+            )
