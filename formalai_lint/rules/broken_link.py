@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status
+from formalai_lint.links import Status, did_you_mean
 from formalai_lint.rule import Project, ProjectRule
-from formalai_lint.rules._toc import did_you_mean
 
 
 class BrokenLink(ProjectRule):
@@ -24,6 +23,6 @@ class BrokenLink(ProjectRule):
                     doc.path,
                     link.line,
                     link.column,
-                    f"`{link.target}` does not exist" + did_you_mean(found.suggestion),
+                    f"`{link.target}` does not exist" + did_you_mean(found),
                     link.target,
                 )

@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status
+from formalai_lint.links import Status, did_you_mean
 from formalai_lint.rule import Project, ProjectRule
-from formalai_lint.rules._toc import did_you_mean
 
 
 class RelatedUnresolved(ProjectRule):
@@ -28,7 +27,6 @@ class RelatedUnresolved(ProjectRule):
                 doc.path,
                 link.line,
                 link.column,
-                f"related topic `{link.text}`: `{link.target}` {problem}"
-                + did_you_mean(found.suggestion),
+                f"related topic `{link.text}`: `{link.target}` {problem}" + did_you_mean(found),
                 link.target,
             )
