@@ -90,6 +90,7 @@ class Link(NamedTuple):
     image: bool = False
     external: bool = False  # has a URL scheme (`https:`, `mailto:`, `file:` …) or starts `//`
     context: str = ""  # "toc", "related" or ""
+    in_math: bool = False  # written between `\(` and `\)`, which GitHub does not read as math
 
 
 class HtmlAnchor(NamedTuple):
@@ -486,6 +487,24 @@ def _comment(token: Token, offset: int, raw: str, b: _Builder) -> None:
     b.comments.append(Comment(text, line, column, line + raw.count("\n")))
 
 
+def _in_paren_math(token: Token, offset: int) -> bool:
+    """Whether `offset` of the token's source lies between a `\\(` and the next `\\)`.
+    The delimiters are found once per token (kept in `token.meta`): many links stay linear."""
+    if "\\(" not in token.content:
+        return False
+    spans = token.meta.get("_paren_math")
+    if spans is None:
+        spans, at = [], token.content.find("\\(")
+        while at >= 0:
+            end = token.content.find("\\)", at + 2)
+            if end < 0:
+                break
+            spans.extend((at, end))
+            at = token.content.find("\\(", end + 2)
+        token.meta["_paren_math"] = spans
+    return bisect_right(spans, offset) % 2 == 1
+
+
 def _inline(token: Token, b: _Builder) -> Link | None:
     """Collect the links, HTML anchors and comments of one inline token; return its first link."""
     if "[" not in token.content and "<" not in token.content:
@@ -517,7 +536,8 @@ def _inline(token: Token, b: _Builder) -> Link | None:
             text = plain_text(child.children)
         raw = child.meta.get("raw") or unquote(href)
         path, fragment = decode_href(href)
-        line, column = _position(token, child.meta.get("start", 0), b.lines)
+        start = child.meta.get("start", 0)
+        line, column = _position(token, start, b.lines)
         link = Link(
             target=raw,
             path=path,
@@ -527,6 +547,7 @@ def _inline(token: Token, b: _Builder) -> Link | None:
             column=column,
             image=child.type == "image",
             external=is_external(href),
+            in_math=_in_paren_math(token, start),
         )
         b.links.append(link)
         first = first or link

@@ -163,3 +163,21 @@ def _calls(count: int) -> int:
 def test_many_readmes_with_a_broken_link_stay_linear() -> None:
     small, large = _calls(200), _calls(800)
     assert large < 5 * small  # 4x the files: linear is ~4x, the old per-link scan was ~16x
+
+
+def test_unsafe_fix_retargets_only_to_a_unique_candidate() -> None:
+    from formalai_lint.document import Document
+    from formalai_lint.fixes.links import suggestion
+
+    doc = Document("a/x/y/doc.md", "# t\n\n[b](../../01-基础/README.md)\n")
+    several = {"a/x/01-基础/README.md", "b/01-基础/README.md", "a/x/y/doc.md"}
+    one = several - {"b/01-基础/README.md"}
+    assert suggestion(doc, doc.links[0], Project(frozenset(several), {})) is None
+    assert suggestion(doc, doc.links[0], Project(frozenset(one), {})) == "../01-基础/README.md"
+
+
+def test_a_link_inside_paren_math_is_marked() -> None:
+    from formalai_lint.document import Document
+
+    doc = Document("a.md", "设 \\( [A](t) \\) 与 [B](u) 和 \\( x \\)\n")
+    assert [(link.target, link.in_math) for link in doc.links] == [("t", True), ("u", False)]

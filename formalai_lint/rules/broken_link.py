@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.document import Link
 from formalai_lint.links import Status, did_you_mean
 from formalai_lint.rule import Project, ProjectRule
 
@@ -9,7 +10,8 @@ class BrokenLink(ProjectRule):
     """A relative link or image names a file that does not exist in the project.
 
     A link to a folder is fine (GitHub shows the folder, and its README.md). Links in a
-    related-topics section are left to FL301.
+    related-topics section are left to FL301. A link written inside `\\( … \\)` gets a note:
+    GitHub does not render that as math, so `[A](t)` there is a link.
     """
 
     code = "FL202"
@@ -23,6 +25,16 @@ class BrokenLink(ProjectRule):
                     doc.path,
                     link.line,
                     link.column,
-                    f"`{link.target}` does not exist" + did_you_mean(found),
+                    f"`{link.target}` does not exist" + did_you_mean(found) + _math_note(link),
                     link.target,
                 )
+
+
+def _math_note(link: Link) -> str:
+    if not link.in_math:
+        return ""
+    opener = "![" if link.image else "["
+    return (
+        f"; it is inside `\\( … \\)`, which GitHub does not render as math, so `{opener}…](…)`"
+        " there is a link: write `\\[` for a literal bracket, or use `$…$` for the formula"
+    )
