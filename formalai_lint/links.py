@@ -260,3 +260,17 @@ def _anchor_index(anchors: frozenset[str]) -> tuple[dict[str, list[str]], ...]:
         for anchor in anchors:
             by_key.setdefault(key(anchor), []).append(anchor)
     return index
+
+
+def attribute_note(fragment: str | None, anchors: frozenset[str]) -> str:
+    """A note when the heading was written with its own id after it as `{#fragment}`: GitHub
+    does not read that as the id but as text, so `## 2.3 运行时 {#23-运行时}` gets the id
+    `#23-运行时-23-运行时`. Only that doubled form is recognised (a mere tail would also
+    match `## 1. 概述` for `#概述`)."""
+    anchor = f"{fragment}-{fragment}"
+    if not fragment or anchor not in anchors:
+        return ""
+    return (
+        f"; the heading's `{{#{fragment}}}` is not an id on GitHub, which shows it as text:"
+        f" the heading's id there is `#{anchor}`"
+    )

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.links import is_placeholder, suggest_anchor
+from formalai_lint.links import attribute_note, is_placeholder, suggest_anchor
 from formalai_lint.rule import FileRule
 from formalai_lint.rules._toc import did_you_mean
 
@@ -30,6 +30,7 @@ class BrokenFragment(FileRule):
                     link.line,
                     link.column,
                     f"no heading or anchor `#{link.fragment}` in this file"
-                    + did_you_mean(hint and f"#{hint}"),
+                    + did_you_mean(hint and f"#{hint}")
+                    + attribute_note(link.fragment, doc.anchors),
                     link.target,
                 )

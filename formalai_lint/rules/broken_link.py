@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.document import Link
+from formalai_lint.document import Link, is_external
 from formalai_lint.links import Status, did_you_mean
 from formalai_lint.rule import Project, ProjectRule
 
@@ -31,6 +31,11 @@ class BrokenLink(ProjectRule):
 
 
 def _math_note(link: Link) -> str:
+    if is_external(link.text.strip()) and " " not in link.text.strip():
+        return (
+            f"; the link's text `{link.text.strip()}` is a URL: were the text and the"
+            " destination swapped?"
+        )
     if not link.in_math:
         return ""
     opener = "![" if link.image else "["

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status, did_you_mean
+from formalai_lint.links import Status, attribute_note, did_you_mean
 from formalai_lint.rule import Project, ProjectRule
 
 
@@ -17,16 +17,20 @@ class RelatedUnresolved(ProjectRule):
         for doc, link, found in project.resolved_links:
             if link.context != "related":
                 continue
+            note = ""
             if found.status is Status.MISSING_FILE:
                 problem = "does not exist"
             elif found.status is Status.MISSING_FRAGMENT:
                 problem = f"has no heading or anchor `#{link.fragment}`"
+                note = attribute_note(link.fragment, project.docs[found.path].anchors)
             else:
                 continue
             yield self.diagnostic(
                 doc.path,
                 link.line,
                 link.column,
-                f"related topic `{link.text}`: `{link.target}` {problem}" + did_you_mean(found),
+                f"related topic `{link.text}`: `{link.target}` {problem}"
+                + did_you_mean(found)
+                + note,
                 link.target,
             )
