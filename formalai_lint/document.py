@@ -35,6 +35,12 @@ _HTML_ANCHOR = re.compile(
     r"""<a\b[^<>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
 )
 _NEWLINES = re.compile(r"\r\n?")
+# A parenthesised note that a link's target is still to be written: `（待创建）`, `(planned)`.
+PLANNED = re.compile(
+    r"[（(]\s*(?:待创建|待编写|待补充|待完善|计划中|规划中|即将\w{0,2}|TODO|TBD|coming soon"
+    r"|planned|to be (?:written|created))\s*[）)]",
+    re.IGNORECASE,
+)
 _NEWLINE = re.compile("\n")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _TEXT_TOKENS = frozenset(("text", "code_inline", "math_inline", "math_inline_double"))
@@ -91,6 +97,7 @@ class Link(NamedTuple):
     external: bool = False  # has a URL scheme (`https:`, `mailto:`, `file:` …) or starts `//`
     context: str = ""  # "toc", "related" or ""
     in_math: bool = False  # written between `\(` and `\)`, which GitHub does not read as math
+    planned: bool = False  # marked on its line, after its start, `（待创建）` / `(planned)`
 
 
 class HtmlAnchor(NamedTuple):
@@ -189,6 +196,16 @@ class _Builder:
         self.front_matter: str | None = None
         self.toc_links: set[int] = set()  # id() of the links that are TOC entries
         self.toc: Toc | None = None
+        self.planned_at: dict[int, int] = {}  # line index -> column of its last PLANNED note
+
+    def planned(self, line: int, column: int) -> bool:
+        """Whether line `line` has a `（待创建）`-like note at or after `column` (1-based);
+        each line is searched once, so many links on one line stay linear."""
+        at = self.planned_at.get(line)
+        if at is None:
+            found = [m.start() for m in PLANNED.finditer(self.lines[line - 1])]
+            at = self.planned_at[line] = found[-1] + 1 if found else 0
+        return at >= column
 
 
 @lru_cache(maxsize=4096)  # documents link to the same few targets again and again
@@ -548,6 +565,7 @@ def _inline(token: Token, b: _Builder) -> Link | None:
             image=child.type == "image",
             external=is_external(href),
             in_math=_in_paren_math(token, start),
+            planned=b.planned(line, column),
         )
         b.links.append(link)
         first = first or link

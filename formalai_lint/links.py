@@ -25,7 +25,7 @@ class Status(Enum):
     OUTSIDE_ROOT = "outside-root"
     MISSING_FILE = "missing-file"
     MISSING_FRAGMENT = "missing-fragment"
-    PLACEHOLDER = "placeholder"  # a template's `[[相关概念1]](./related-concept1.md)`: not checked
+    UNCHECKED = "unchecked"  # a template's slot or a link marked `（待创建）`: see `unchecked`
 
 
 class Resolution(NamedTuple):
@@ -47,18 +47,19 @@ def join(source: str, path: str) -> str | None:
     return "" if joined == "." else joined
 
 
-def is_placeholder(link: Link) -> bool:
-    """A link whose whole text is in square brackets (`[[相关概念1]](./x.md)`): a template's
-    slot to fill in, as the brackets say, not a link to check."""
+def unchecked(link: Link) -> bool:
+    """Links not to check: a template's slot to fill in, its whole text in square brackets
+    (`[[相关概念1]](./x.md)`), and a link its line marks as still to be written
+    (`[TLA+ 指南](./tla.md)（待创建）`, `(planned)`)."""
     text = link.text.strip()
-    return len(text) > 2 and text.startswith("[") and text.endswith("]")
+    return link.planned or (len(text) > 2 and text.startswith("[") and text.endswith("]"))
 
 
 def resolve(project: Project, source: str, link: Link) -> Resolution:
     if link.external:
         return Resolution(Status.EXTERNAL)
-    if is_placeholder(link):
-        return Resolution(Status.PLACEHOLDER)
+    if unchecked(link):
+        return Resolution(Status.UNCHECKED)
     if link.path == "":
         target: str | None = source
     else:

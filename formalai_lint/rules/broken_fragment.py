@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.links import attribute_note, is_placeholder, suggest_anchor
+from formalai_lint.links import attribute_note, suggest_anchor, unchecked
 from formalai_lint.rule import FileRule
 from formalai_lint.rules._toc import did_you_mean
 
@@ -21,7 +21,7 @@ class BrokenFragment(FileRule):
         for link in doc.links:
             if link.path or not link.fragment or link.external or link.context:
                 continue
-            if is_placeholder(link):
+            if unchecked(link):
                 continue
             if link.fragment not in doc.anchors:
                 hint = suggest_anchor(link.fragment, doc.anchors)
