@@ -10,7 +10,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -124,13 +124,14 @@ def hidden_folders(
     folders: Iterable[str], exclude: Sequence[str], archive_words: Sequence[str]
 ) -> frozenset[str]:
     """Folders whose name contains an archive word (`00-归档`, `old-backups`; a Latin word
-    not preceded by a letter), or that an `exclude` glob matches."""
+    not preceded by a letter), or that an `exclude` glob matches (one regex for all globs)."""
     words = [w.casefold() for w in archive_words]
+    globs = re.compile("|".join(f"(?:{translate(g)})" for g in exclude)) if exclude else None
     found = set()
     for folder in folders:
         name = folder.rsplit("/", 1)[-1].casefold()
-        if any(_has_word(name, word) for word in words) or any(
-            fnmatchcase(folder, glob) for glob in exclude
+        if any(word in name and _has_word(name, word) for word in words) or (
+            globs is not None and globs.match(folder)
         ):
             found.add(folder)
     return frozenset(found)
