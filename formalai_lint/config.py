@@ -22,6 +22,7 @@ from formalai_lint.document import DEFAULT_RELATED_PATTERN, DEFAULT_TOC_PATTERN,
 from formalai_lint.source import DEFAULT_MAX_BYTES, locate
 
 CONFIG_FILES = (".formalai-lint.toml", "pyproject.toml")
+DEFAULT_ARCHIVE_FOLDERS = ("archive", ".archive", "backup", "归档")
 
 
 class ConfigError(Exception):
@@ -42,6 +43,7 @@ class Settings:
     related_pattern: str = DEFAULT_RELATED_PATTERN
     max_file_size: int = DEFAULT_MAX_BYTES  # bytes; larger files get FL003 and are not read
     table: Mapping[str, Any] = field(default_factory=dict)  # the whole validated config table
+    archive_folders: tuple[str, ...] = DEFAULT_ARCHIVE_FOLDERS  # never suggested from outside
 
     @property
     def parse_options(self) -> ParseOptions:
@@ -196,6 +198,7 @@ def load_settings(
         related_pattern=table.get("related-heading", DEFAULT_RELATED_PATTERN),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_BYTES),
         table=table,
+        archive_folders=tuple(table.get("archive-folders", DEFAULT_ARCHIVE_FOLDERS)),
     )
 
 

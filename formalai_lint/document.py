@@ -41,6 +41,12 @@ _HTML_ANCHOR = re.compile(
 )
 _QUOTE_MARKERS = re.compile(r"^\s*(?:>\s?)*")
 _NEWLINES = re.compile(r"\r\n?")
+# A parenthesised note that a link's target is still to be written: `（待创建）`, `(planned)`.
+PLANNED = re.compile(
+    r"[（(]\s*(?:待创建|待编写|待补充|待完善|计划中|规划中|即将\w{0,2}|TODO|TBD|coming soon"
+    r"|planned|to be (?:written|created))\s*[）)]",
+    re.IGNORECASE,
+)
 _NEWLINE = re.compile("\n")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _TEXT_TOKENS = frozenset(("text", "code_inline", "math_inline", "math_inline_double"))
@@ -121,6 +127,8 @@ class Link(NamedTuple):
     image: bool = False
     external: bool = False  # has a URL scheme (`https:`, `mailto:`, `file:` …) or starts `//`
     context: str = ""  # "toc", "related" or ""
+    in_math: bool = False  # written between `\(` and `\)`, which GitHub does not read as math
+    planned: bool = False  # marked on its line, after its start, `（待创建）` / `(planned)`
 
 
 class HtmlAnchor(NamedTuple):
@@ -224,6 +232,16 @@ class _Builder:
         self.front_matter: str | None = None
         self.toc_links: set[int] = set()  # id() of the links that are TOC entries
         self.toc: Toc | None = None
+        self.planned_at: dict[int, int] = {}  # line index -> column of its last PLANNED note
+
+    def planned(self, line: int, column: int) -> bool:
+        """Whether line `line` has a `（待创建）`-like note at or after `column` (1-based);
+        each line is searched once, so many links on one line stay linear."""
+        at = self.planned_at.get(line)
+        if at is None:
+            found = [m.start() for m in PLANNED.finditer(self.lines[line - 1])]
+            at = self.planned_at[line] = found[-1] + 1 if found else 0
+        return at >= column
 
 
 @lru_cache(maxsize=4096)  # documents link to the same few targets again and again
@@ -547,6 +565,24 @@ def _comment(token: Token, offset: int, raw: str, b: _Builder) -> None:
     b.comments.append(Comment(text, line, column, line + raw.count("\n")))
 
 
+def _in_paren_math(token: Token, offset: int) -> bool:
+    """Whether `offset` of the token's source lies between a `\\(` and the next `\\)`.
+    The delimiters are found once per token (kept in `token.meta`): many links stay linear."""
+    if "\\(" not in token.content:
+        return False
+    spans = token.meta.get("_paren_math")
+    if spans is None:
+        spans, at = [], token.content.find("\\(")
+        while at >= 0:
+            end = token.content.find("\\)", at + 2)
+            if end < 0:
+                break
+            spans.extend((at, end))
+            at = token.content.find("\\(", end + 2)
+        token.meta["_paren_math"] = spans
+    return bisect_right(spans, offset) % 2 == 1
+
+
 def _inline(token: Token, b: _Builder) -> Link | None:
     """Collect the links, HTML anchors and comments of one inline token; return its first link."""
     if "[" not in token.content and "<" not in token.content:
@@ -578,7 +614,8 @@ def _inline(token: Token, b: _Builder) -> Link | None:
             text = plain_text(child.children)
         raw = child.meta.get("raw") or unquote(href)
         path, fragment = decode_href(href)
-        line, column = _position(token, child.meta.get("start", 0), b.lines)
+        start = child.meta.get("start", 0)
+        line, column = _position(token, start, b.lines)
         link = Link(
             target=raw,
             path=path,
@@ -588,6 +625,8 @@ def _inline(token: Token, b: _Builder) -> Link | None:
             column=column,
             image=child.type == "image",
             external=is_external(href),
+            in_math=_in_paren_math(token, start),
+            planned=b.planned(line, column),
         )
         b.links.append(link)
         first = first or link

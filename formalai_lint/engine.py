@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from formalai_lint import registry, source, suppression
+from formalai_lint import gitignore, links, registry, source, suppression
 from formalai_lint.config import Settings, selector_matches
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
@@ -77,6 +77,14 @@ def _crash(settings: Settings, rule: Rule, path: str, error: Exception) -> Diagn
     return InternalError(settings).diagnostic(path, 1, 1, message, rule.code)
 
 
+def hidden_folders(settings: Settings, files: frozenset[str]) -> frozenset[str]:
+    """Folders a did-you-mean never points into from outside: archives, excluded, git-ignored."""
+    folders = Project(files, {}).directories - {""}
+    return links.hidden_folders(
+        folders, settings.exclude, settings.archive_folders
+    ) | gitignore.read_ignored(settings.root, files, folders, settings.max_file_size)
+
+
 def linked_documents(facts: Iterable[DocFacts], files: frozenset[str]) -> set[str]:
     """Markdown files that these documents link to (folders count as their README.md)."""
     found: set[str] = set()
@@ -130,7 +138,7 @@ def lint(
                     docs[result.path] = result.facts
 
     if project_rules:
-        project = Project(files, docs, tuple(targets))
+        project = Project(files, docs, tuple(targets), hidden_folders(settings, files))
         for rule in project_rules:
             try:
                 diagnostics.extend(rule.check(project))

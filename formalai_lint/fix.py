@@ -26,7 +26,7 @@ from typing import Any
 
 import click
 
-from formalai_lint import registry, source
+from formalai_lint import engine, registry, source
 from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, ParseOptions
@@ -198,7 +198,8 @@ def run(
         for cls in registry.enabled(settings)
         if cls.code in TOC_CODES and issubclass(cls, FileRule)
     ]
-    project = Project(files, _LazyFacts(settings, files)) if unsafe else None
+    hidden = engine.hidden_folders(settings, files) if unsafe else frozenset()
+    project = Project(files, _LazyFacts(settings, files), hidden=hidden) if unsafe else None
     outcome = FixRun()
     for path in sorted(by_path):
         full = settings.root / path

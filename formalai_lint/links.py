@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
+from fnmatch import translate
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -24,12 +25,14 @@ class Status(Enum):
     OUTSIDE_ROOT = "outside-root"
     MISSING_FILE = "missing-file"
     MISSING_FRAGMENT = "missing-fragment"
+    UNCHECKED = "unchecked"  # a template's slot or a link marked `（待创建）`: see `unchecked`
 
 
 class Resolution(NamedTuple):
     status: Status
     path: str | None = None  # the project-relative file (or README of a folder) it reaches
     suggestion: str | None = None  # "did you mean" target, written as the link should be
+    candidates: int = 1  # how many files the suggestion was chosen from (nearest first)
 
 
 @lru_cache(maxsize=1 << 16)  # linked_documents() and resolve() join the same links
@@ -44,9 +47,19 @@ def join(source: str, path: str) -> str | None:
     return "" if joined == "." else joined
 
 
+def unchecked(link: Link) -> bool:
+    """Links not to check: a template's slot to fill in, its whole text in square brackets
+    (`[[相关概念1]](./x.md)`), and a link its line marks as still to be written
+    (`[TLA+ 指南](./tla.md)（待创建）`, `(planned)`)."""
+    text = link.text.strip()
+    return link.planned or (len(text) > 2 and text.startswith("[") and text.endswith("]"))
+
+
 def resolve(project: Project, source: str, link: Link) -> Resolution:
     if link.external:
         return Resolution(Status.EXTERNAL)
+    if unchecked(link):
+        return Resolution(Status.UNCHECKED)
     if link.path == "":
         target: str | None = source
     else:
@@ -55,10 +68,10 @@ def resolve(project: Project, source: str, link: Link) -> Resolution:
             return Resolution(Status.OUTSIDE_ROOT)
         if target not in project.files:
             if target not in project.directories:
-                hint = suggest_file(project, source, target)
+                hint, count = suggest_file(project, source, target)
                 if hint and link.fragment is not None:
                     hint += "#" + link.fragment
-                return Resolution(Status.MISSING_FILE, target, hint)
+                return Resolution(Status.MISSING_FILE, target, hint, count)
             readme = posixpath.join(target, "README.md") if target else "README.md"
             target = readme if readme in project.files else None
     if not link.fragment or target is None or not target.endswith(MARKDOWN_SUFFIXES):
@@ -71,28 +84,152 @@ def resolve(project: Project, source: str, link: Link) -> Resolution:
     return Resolution(Status.MISSING_FRAGMENT, target, f"{prefix}#{hint}" if hint else None)
 
 
-def suggest_file(project: Project, source: str, wanted: str) -> str | None:
-    """The one existing file or folder sharing the longest tail of path parts with `wanted`."""
+def did_you_mean(found: Resolution) -> str:
+    """The message's ` (did you mean …?)`, saying when the file is the nearest of several."""
+    if not found.suggestion:
+        return ""
+    if found.candidates > 1:
+        return (
+            f" (did you mean `{found.suggestion}`? the nearest of"
+            f" {found.candidates} files of that name)"
+        )
+    return f" (did you mean `{found.suggestion}`?)"
+
+
+def suggest_file(project: Project, source: str, wanted: str) -> tuple[str | None, int]:
+    """The did-you-mean for a missing `wanted` linked from `source`, and how many files it
+    was chosen from: of the files (or folders) sharing the longest tail of path parts with
+    `wanted`, the one nearest `source` in the tree. Never `source` itself or its own folder,
+    never a file inside a hidden folder (archive, excluded, git-ignored) `source` is not in,
+    and never on the file name alone when several files have it (`README.md`): then a
+    folder above it must match too.
+
+    Cost per link: one dictionary lookup per tail length and one per folder above `source`
+    (the index is built once per project), so N broken links stay linear.
+    """
+    index = project.file_index
     parts = wanted.split("/")
-    candidates = project.by_basename.get(parts[-1], ())
-    best, best_len = [], 0
-    for candidate in candidates:
-        shared = _shared_tail(parts, candidate.split("/"))
-        if shared > best_len:
-            best, best_len = [candidate], shared
-        elif shared == best_len:
-            best.append(candidate)
-    if len(best) != 1:
+    for length in range(len(parts), 0, -1):
+        found = index.nearest("/".join(parts[-length:]), source)
+        if found is not None:
+            best, count = found
+            if length == 1 and count > 1:
+                return None, 0  # a file name alone, shared by several files, says too little
+            relative = posixpath.relpath(best, posixpath.dirname(source) or ".")
+            return relative.replace(" ", "%20"), count  # written as a link destination must be
+    return None, 0
+
+
+def hidden_folders(
+    folders: Iterable[str], exclude: Sequence[str], archive_words: Sequence[str]
+) -> frozenset[str]:
+    """Folders whose name contains an archive word (`00-归档`, `old-backups`; a Latin word
+    not preceded by a letter), or that an `exclude` glob matches (one regex for all globs)."""
+    words = [w.casefold() for w in archive_words]
+    globs = re.compile("|".join(f"(?:{translate(g)})" for g in exclude)) if exclude else None
+    found = set()
+    for folder in folders:
+        name = folder.rsplit("/", 1)[-1].casefold()
+        if any(word in name and _has_word(name, word) for word in words) or (
+            globs is not None and globs.match(folder)
+        ):
+            found.add(folder)
+    return frozenset(found)
+
+
+def _has_word(name: str, word: str) -> bool:
+    at = name.find(word)
+    while at >= 0:
+        if at == 0 or not (name[at - 1].isascii() and name[at - 1].isalpha()):
+            return True
+        at = name.find(word, at + 1)
+    return False
+
+
+def _ancestors(folder: str) -> list[str]:
+    """`folder` and every folder above it, up to the root (""), deepest first."""
+    result = [folder]
+    while folder:
+        folder = posixpath.dirname(folder)
+        result.append(folder)
+    return result
+
+
+def is_hidden(path: str, hidden: frozenset[str]) -> str | None:
+    """The outermost hidden folder `path` is in (or is), else None."""
+    if not hidden:
         return None
-    relative = posixpath.relpath(best[0], posixpath.dirname(source) or ".")
-    return relative.replace(" ", "%20")  # written as a link destination must be
+    inside = [folder for folder in _ancestors(path) if folder in hidden]
+    return inside[-1] if inside else None
 
 
-def _shared_tail(a: list[str], b: list[str]) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-        n += 1
-    return n
+def _ends_with(path: str, tail: str) -> bool:
+    return path == tail or path.endswith("/" + tail)
+
+
+class _Bucket(NamedTuple):
+    count: int
+    first: tuple[str, ...]  # the two smallest paths (enough to pass over one excluded)
+
+
+class FileIndex:
+    """Every file and folder of the project by each tail of its path (`b/c.md`, `c.md`), and
+    for each tail, its paths by the folders above them: the nearest path to a linking file is
+    found by walking up from it, never by scanning every file of the same name."""
+
+    def __init__(self, paths: Iterable[str], hidden: frozenset[str]) -> None:
+        self.hidden = hidden
+        self._paths = frozenset(p for p in paths if p)
+        self._by_tail: dict[str, list[str]] = {}
+        for path in sorted(self._paths):
+            parts = path.split("/")
+            for length in range(1, len(parts) + 1):
+                self._by_tail.setdefault("/".join(parts[-length:]), []).append(path)
+        self._groups: dict[str, tuple[dict, dict]] = {}
+
+    def _group(self, tail: str) -> tuple[dict, dict] | None:
+        """For the paths ending in `tail`: folder -> depth below it -> bucket, for the
+        paths outside hidden folders and for those inside one."""
+        if tail not in self._by_tail:
+            return None
+        group = self._groups.get(tail)
+        if group is None:
+            group = self._groups[tail] = ({}, {})
+            for path in self._by_tail[tail]:
+                by_folder = group[1 if is_hidden(path, self.hidden) else 0]
+                for depth, folder in enumerate(_ancestors(posixpath.dirname(path))):
+                    buckets = by_folder.setdefault(folder, {})
+                    old = buckets.get(depth, _Bucket(0, ()))
+                    buckets[depth] = _Bucket(old.count + 1, tuple(sorted((*old.first, path)))[:2])
+        return group
+
+    def nearest(self, tail: str, source: str) -> tuple[str, int] | None:
+        """The path ending in `tail` fewest folder steps from `source`, and how many paths
+        were eligible; None when none is."""
+        group = self._group(tail)
+        if group is None:
+            return None
+        here = posixpath.dirname(source)
+        excluded = [p for p in (source, here) if p in self._paths and _ends_with(p, tail)]
+        outer = is_hidden(here, self.hidden)  # hidden paths are eligible inside it only
+        # Folders to look in: every folder above `source` for the paths outside hidden
+        # folders, and the folders from `source` up to `outer` for those inside.
+        above = _ancestors(here)
+        inside = above[: above.index(outer) + 1] if outer is not None else []
+        best: tuple[int, str] | None = None
+        for by_folder, folders in zip(group, (above, inside), strict=True):
+            for up, folder in enumerate(folders):
+                for depth, bucket in by_folder.get(folder, {}).items():
+                    kept = [p for p in bucket.first if p not in excluded]
+                    if kept and (best is None or (up + depth, kept[0]) < best):
+                        best = (up + depth, kept[0])
+        if best is None:
+            return None
+        total = -len(excluded)  # all of a group's paths are below its widest folder
+        for by_folder, folders in zip(group, (above, inside), strict=True):
+            if folders:
+                total += sum(b.count for b in by_folder.get(folders[-1], {}).values())
+        return best[1], total
 
 
 _NUMBERING = re.compile(r"^(?:[\d-]+|[一二三四五六七八九十百零〇]+)")
@@ -125,3 +262,17 @@ def _anchor_index(anchors: frozenset[str]) -> tuple[dict[str, list[str]], ...]:
         for anchor in anchors:
             by_key.setdefault(key(anchor), []).append(anchor)
     return index
+
+
+def attribute_note(fragment: str | None, anchors: frozenset[str]) -> str:
+    """A note when the heading was written with its own id after it as `{#fragment}`: GitHub
+    does not read that as the id but as text, so `## 2.3 运行时 {#23-运行时}` gets the id
+    `#23-运行时-23-运行时`. Only that doubled form is recognised (a mere tail would also
+    match `## 1. 概述` for `#概述`)."""
+    anchor = f"{fragment}-{fragment}"
+    if not fragment or anchor not in anchors:
+        return ""
+    return (
+        f"; the heading's `{{#{fragment}}}` is not an id on GitHub, which shows it as text:"
+        f" the heading's id there is `#{anchor}`"
+    )

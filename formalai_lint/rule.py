@@ -22,7 +22,7 @@ from formalai_lint.suppression import Directive, directives
 
 if TYPE_CHECKING:
     from formalai_lint.config import Settings
-    from formalai_lint.links import Resolution
+    from formalai_lint.links import FileIndex, Resolution
 
 
 class Rule:
@@ -110,6 +110,7 @@ class Project:
     files: frozenset[str]
     docs: Mapping[str, DocFacts]
     targets: tuple[str, ...] = field(default=())
+    hidden: frozenset[str] = frozenset()  # folders never suggested to documents outside them
 
     @cached_property
     def directories(self) -> frozenset[str]:
@@ -121,12 +122,11 @@ class Project:
         return frozenset(dirs)
 
     @cached_property
-    def by_basename(self) -> Mapping[str, tuple[str, ...]]:
-        index: dict[str, list[str]] = {}
-        for path in self.files | self.directories:
-            if path:
-                index.setdefault(path.rsplit("/", 1)[-1], []).append(path)
-        return {name: tuple(sorted(paths)) for name, paths in index.items()}
+    def file_index(self) -> FileIndex:
+        """Files and folders by the tails of their paths, for the did-you-mean of links."""
+        from formalai_lint.links import FileIndex  # links.py builds on Project
+
+        return FileIndex(self.files | self.directories, self.hidden)
 
     @cached_property
     def resolved_links(self) -> tuple[tuple[DocFacts, Link, Resolution], ...]:

@@ -138,6 +138,11 @@ def test_toc_and_related_heading_patterns(docs: Path) -> None:
         ('[severity]\nFL999 = "warning"\n', "`severity.FL999`: no rule FL999"),
         ('extend-select = ["FL8"]\n', "`FL8` matches no rule"),
         ("select = [\n", "invalid TOML"),
+        (
+            'related-title-check = "loose"\n',
+            "`related-title-check`: 'loose' is not one of 'mislink', 'exact'",
+        ),
+        ('archive-folders = "old"\n', "`archive-folders`: expected array, got str 'old'"),
     ],
 )
 def test_config_mistakes_are_one_line_errors_naming_the_key(
@@ -159,3 +164,12 @@ def test_bad_command_line_selector_is_a_one_line_error(docs: Path) -> None:
     assert (
         err == "formalai-lint: error: --select: `bogus code` is not a rule code, prefix or name\n"
     )
+
+
+def test_archive_folders_setting_names_the_folders_never_suggested(docs: Path) -> None:
+    (docs / "old").mkdir()
+    (docs / "old" / "不存在.md").write_text("# 旧\n", encoding="utf-8")
+    assert "did you mean `../old/不存在.md`" in run("--select", "FL202")[1]
+    configure(docs, 'archive-folders = ["old"]\n')
+    out = run("--select", "FL202")[1]
+    assert "docs/b.md:3:1: FL202" in out and "did you mean" not in out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
+from formalai_lint import gitignore, links
 from formalai_lint.document import Link, decode_href
 from formalai_lint.links import Status, join, resolve, suggest_anchor
 from formalai_lint.rule import DocFacts, Project
@@ -74,3 +77,107 @@ def test_anchor_suggestions_need_exactly_one_match() -> None:
     assert suggest_anchor("三核心结论", anchors) == "四核心结论"  # numbering only
     assert suggest_anchor("五核心", anchors) is None  # `四-核心` and `四核心` tie
     assert suggest_anchor("完全不同", anchors) is None
+
+
+def _suggest(files: set[str], source: str, target: str, hidden: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+    found = resolve(Project(frozenset(files), {}, hidden=hidden), source, link(target))
+    assert found.status is Status.MISSING_FILE
+    return found.suggestion, found.candidates
+
+
+def test_several_files_of_the_name_and_folder_the_nearest_wins() -> None:
+    files = {"a/x/01-基础/README.md", "b/01-基础/README.md", "a/x/y/doc.md"}
+    assert _suggest(files, "a/x/y/doc.md", "../../01-基础/README.md") == (
+        "../01-基础/README.md",
+        2,
+    )
+
+
+def test_a_file_name_alone_shared_by_several_files_is_no_suggestion() -> None:
+    files = {"a/README.md", "b/README.md", "c/d/doc.md"}
+    assert _suggest(files, "c/d/doc.md", "../../gone/README.md") == (None, 0)
+    assert _suggest({"a/only.md", "c/d/doc.md"}, "c/d/doc.md", "only.md") == ("../../a/only.md", 1)
+
+
+def test_never_the_linking_files_own_folder_or_itself() -> None:
+    files = {"kb/01-基础/a.md", "kb/01-基础/README.md", "old/01-基础/b.md"}
+    # `../../01-基础/` from kb/01-基础/a.md: kb/01-基础 is `.`; the other folder is suggested
+    assert _suggest(files, "kb/01-基础/a.md", "../../01-基础/") == ("../../old/01-基础", 1)
+    assert _suggest({"kb/x/a.md"}, "kb/x/a.md", "../../x/a.md") == (None, 0)
+
+
+def test_archive_folders_are_not_suggested_from_outside() -> None:
+    files = {"docs/a.md", "archive/2024/GUIDE.md", "concepts/00-归档/old.md"}
+    hidden = links.hidden_folders(
+        Project(frozenset(files), {}).directories - {""}, [], ["archive", "归档"]
+    )
+    assert hidden == {"archive", "concepts/00-归档"}
+    assert _suggest(files, "docs/a.md", "GUIDE.md", hidden) == (None, 0)
+    assert _suggest(files, "docs/a.md", "../old.md", hidden) == (None, 0)
+    # inside the archive, its own files are fair game
+    inside = files | {"archive/2024/notes.md"}
+    assert _suggest(inside, "archive/2024/notes.md", "../GUIDE.md", hidden) == ("GUIDE.md", 1)
+
+
+def test_hidden_folders_from_exclude_and_names() -> None:
+    folders = ["drafts", "docs", "docs/old-backups", "docs/research", "x/.archive"]
+    assert links.hidden_folders(folders, ["drafts"], ["archive", ".archive", "backup"]) == {
+        "drafts",
+        "docs/old-backups",
+        "x/.archive",
+    }
+
+
+def test_gitignored_folders() -> None:
+    folders = ["build", "docs", "docs/_site", "docs/keep", "src/build", "notes"]
+    texts = {"": "# comment\nbuild/\n/notes\n", "docs": "_*\n!_keep\n"}
+    assert gitignore.ignored_folders(folders, texts) == {
+        "build",
+        "src/build",
+        "notes",
+        "docs/_site",
+    }
+    assert gitignore.ignored_folders(["a/b"], {"": "a/**\n!a/b\n"}) == set()
+
+
+def _calls(count: int) -> int:
+    """Python function calls made to resolve `count` README.md files' broken links."""
+    files = {f"part{i}/topic{i}/README.md" for i in range(count)}
+    project = Project(frozenset(files), {})
+    calls = 0
+
+    def profile(frame, event, arg):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(profile)
+    try:
+        for path in sorted(files):
+            found = resolve(project, path, link("../../gone/README.md"))
+            assert found.status is Status.MISSING_FILE and found.suggestion is None
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_many_readmes_with_a_broken_link_stay_linear() -> None:
+    small, large = _calls(200), _calls(800)
+    assert large < 5 * small  # 4x the files: linear is ~4x, the old per-link scan was ~16x
+
+
+def test_unsafe_fix_retargets_only_to_a_unique_candidate() -> None:
+    from formalai_lint.document import Document
+    from formalai_lint.fixes.links import suggestion
+
+    doc = Document("a/x/y/doc.md", "# t\n\n[b](../../01-基础/README.md)\n")
+    several = {"a/x/01-基础/README.md", "b/01-基础/README.md", "a/x/y/doc.md"}
+    one = several - {"b/01-基础/README.md"}
+    assert suggestion(doc, doc.links[0], Project(frozenset(several), {})) is None
+    assert suggestion(doc, doc.links[0], Project(frozenset(one), {})) == "../01-基础/README.md"
+
+
+def test_a_link_inside_paren_math_is_marked() -> None:
+    from formalai_lint.document import Document
+
+    doc = Document("a.md", "设 \\( [A](t) \\) 与 [B](u) 和 \\( x \\)\n")
+    assert [(link.target, link.in_math) for link in doc.links] == [("t", True), ("u", False)]

@@ -40,8 +40,8 @@ def suggestion(doc: Document, link: Link, project: Project | None) -> str | None
     if project is None:
         return None
     found = resolve(project, doc.path, link)
-    if found.suggestion is None:
-        return None
+    if found.suggestion is None or found.candidates != 1:
+        return None  # only a unique candidate is retargeted to
     path, hash_, fragment = found.suggestion.partition("#")
     if found.status is Status.MISSING_FILE:  # a path written for a link, a decoded fragment
         return encoded(path, _UNSAFE) + hash_ + encoded(fragment)

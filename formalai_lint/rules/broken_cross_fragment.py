@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status
+from formalai_lint.links import Status, attribute_note, did_you_mean
 from formalai_lint.rule import Project, ProjectRule
-from formalai_lint.rules._toc import did_you_mean
 
 
 class BrokenCrossFragment(ProjectRule):
@@ -26,6 +25,8 @@ class BrokenCrossFragment(ProjectRule):
                     link.line,
                     link.column,
                     f"`{link.target.partition('#')[0]}` has no heading or anchor"
-                    f" `#{link.fragment}`" + did_you_mean(found.suggestion),
+                    f" `#{link.fragment}`"
+                    + did_you_mean(found)
+                    + attribute_note(link.fragment, project.docs[found.path].anchors),
                     link.target,
                 )

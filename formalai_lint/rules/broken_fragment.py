@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.links import suggest_anchor
+from formalai_lint.links import attribute_note, suggest_anchor, unchecked
 from formalai_lint.rule import FileRule
 from formalai_lint.rules._toc import did_you_mean
 
@@ -21,6 +21,8 @@ class BrokenFragment(FileRule):
         for link in doc.links:
             if link.path or not link.fragment or link.external or link.context:
                 continue
+            if unchecked(link):
+                continue
             if link.fragment not in doc.anchors:
                 hint = suggest_anchor(link.fragment, doc.anchors)
                 yield self.diagnostic(
@@ -28,6 +30,7 @@ class BrokenFragment(FileRule):
                     link.line,
                     link.column,
                     f"no heading or anchor `#{link.fragment}` in this file"
-                    + did_you_mean(hint and f"#{hint}"),
+                    + did_you_mean(hint and f"#{hint}")
+                    + attribute_note(link.fragment, doc.anchors),
                     link.target,
                 )

@@ -1,16 +1,17 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status
+from formalai_lint.document import Link, is_external
+from formalai_lint.links import Status, did_you_mean
 from formalai_lint.rule import Project, ProjectRule
-from formalai_lint.rules._toc import did_you_mean
 
 
 class BrokenLink(ProjectRule):
     """A relative link or image names a file that does not exist in the project.
 
     A link to a folder is fine (GitHub shows the folder, and its README.md). Links in a
-    related-topics section are left to FL301.
+    related-topics section are left to FL301. A link written inside `\\( … \\)` gets a note:
+    GitHub does not render that as math, so `[A](t)` there is a link.
     """
 
     code = "FL202"
@@ -24,6 +25,21 @@ class BrokenLink(ProjectRule):
                     doc.path,
                     link.line,
                     link.column,
-                    f"`{link.target}` does not exist" + did_you_mean(found.suggestion),
+                    f"`{link.target}` does not exist" + did_you_mean(found) + _math_note(link),
                     link.target,
                 )
+
+
+def _math_note(link: Link) -> str:
+    if is_external(link.text.strip()) and " " not in link.text.strip():
+        return (
+            f"; the link's text `{link.text.strip()}` is a URL: were the text and the"
+            " destination swapped?"
+        )
+    if not link.in_math:
+        return ""
+    opener = "![" if link.image else "["
+    return (
+        f"; it is inside `\\( … \\)`, which GitHub does not render as math, so `{opener}…](…)`"
+        " there is a link: write `\\[` for a literal bracket, or use `$…$` for the formula"
+    )

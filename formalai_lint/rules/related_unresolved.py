@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status
+from formalai_lint.links import Status, attribute_note, did_you_mean
 from formalai_lint.rule import Project, ProjectRule
-from formalai_lint.rules._toc import did_you_mean
 
 
 class RelatedUnresolved(ProjectRule):
@@ -18,10 +17,12 @@ class RelatedUnresolved(ProjectRule):
         for doc, link, found in project.resolved_links:
             if link.context != "related":
                 continue
+            note = ""
             if found.status is Status.MISSING_FILE:
                 problem = "does not exist"
             elif found.status is Status.MISSING_FRAGMENT:
                 problem = f"has no heading or anchor `#{link.fragment}`"
+                note = attribute_note(link.fragment, project.docs[found.path].anchors)
             else:
                 continue
             yield self.diagnostic(
@@ -29,6 +30,7 @@ class RelatedUnresolved(ProjectRule):
                 link.line,
                 link.column,
                 f"related topic `{link.text}`: `{link.target}` {problem}"
-                + did_you_mean(found.suggestion),
+                + did_you_mean(found)
+                + note,
                 link.target,
             )
