@@ -102,9 +102,13 @@ def write(
 ) -> int:
     """Record `diagnostics`; entries of an existing baseline for files not checked in this run
     are kept, so that writing from a partial run does not forget the rest. Returns the count."""
+    if path.is_symlink():
+        raise ConfigError(
+            f"cannot write baseline file `{path}`: it is a symbolic link (not written through)"
+        )
     checked = {printable(p) for p in checked}
     kept: list[dict[str, str]] = []
-    if path.exists() or path.is_symlink():  # a file that is not a baseline is never overwritten
+    if path.exists():  # a file that is not a baseline is never overwritten
         try:
             kept = [e for e in load(path, root) if e["path"] not in checked]
         except ConfigError as e:
