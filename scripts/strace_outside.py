@@ -19,7 +19,9 @@ import sys
 
 import formalai_lint
 
-CALL = re.compile(r"^(?:\d+\s+)?(openat|open|creat|rename|renameat2?|unlink|unlinkat|mkdir|mkdirat)\((.*)$")
+CALL = re.compile(
+    r"^(?:\d+\s+)?(openat|open|creat|rename|renameat2?|unlink|unlinkat|mkdir|mkdirat)\((.*)$"
+)
 PATH = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
@@ -31,7 +33,8 @@ def main() -> int:
         allowed.append(os.environ["XDG_CACHE_HOME"])
     package = os.path.dirname(os.path.dirname(formalai_lint.__file__))
     python = {sys.prefix, sys.base_prefix, sys.exec_prefix, package, *sys.path}
-    own = tuple(p.rstrip("/") + "/" for p in python if p) + (
+    own = (
+        *(p.rstrip("/") + "/" for p in python if p),
         "/lib/", "/usr/lib/", "/usr/local/lib/", "/etc/ld.so", "/usr/share/locale/",
         "/etc/localtime", "/usr/share/zoneinfo/", "/dev/null", "/dev/urandom", "/dev/shm/sem.",
         "/proc/self/", "/proc/sys/vm/", "/sys/devices/system/cpu/",
