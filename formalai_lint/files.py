@@ -56,8 +56,18 @@ def select_targets(
 
 
 def _relative(path: Path, root: Path) -> str:
-    """`path` relative to `root`, as written; else with its folders' symlinks resolved (the
-    root was then found from the real path: see `config.load_settings`)."""
+    """`path` relative to `root`. A folder by its real path (a symlinked folder that leads out
+    of the root is a ConfigError: it is not silently skipped); a file as written, else with
+    its folders' symlinks resolved (the root was then found from the real path: see
+    `config.load_settings`), so that `read` judges where the file really is."""
+    if path.is_dir():
+        real, real_root = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+        if not is_inside(real_root, real):
+            raise ConfigError(
+                f"`{path}` is a symlink to a folder outside the project root `{root}`;"
+                " it is not linted"
+            )
+        return real.relative_to(real_root).as_posix()
     lexical = locate(path)
     if is_inside(root, lexical):
         return lexical.relative_to(root).as_posix()

@@ -169,6 +169,13 @@ def test_a_symlinked_folder_on_the_command_line_does_not_move_the_root(project: 
     assert (project / ".formalai-lint-cache").is_dir()  # the root stayed the project
 
 
+def test_a_symlinked_folder_leading_outside_is_an_error_not_an_empty_run(project: Path) -> None:
+    (project.parent / "outside" / "o.md").write_text(BROKEN, encoding="utf-8")
+    (project / "linkdir").symlink_to(project.parent / "outside", target_is_directory=True)
+    line = one_error_line(cli(project, "--no-cache", "linkdir"))
+    assert "outside the project root" in line
+
+
 def test_a_symlink_to_a_whole_project_still_finds_its_config(tmp_path: Path) -> None:
     real = tmp_path / "real"
     real.mkdir()
