@@ -168,20 +168,29 @@ def write(
 def write_named(path: Path, data: bytes, root: Path) -> None:
     """Write a file the user named (`--output-file`, `--write-baseline`), creating its folders.
 
-    A path that is a symlink is refused, wherever it points (a symlink committed under the
-    name a CI step writes would otherwise send the output anywhere). A path inside the
-    project `root` as written must stay inside it with its folders' symlinks resolved; a
-    path outside the project (`/tmp/out.sarif`) is the user's own choice."""
+    Inside the project `root` (as written), a path that is a symlink is refused, wherever it
+    points (a symlink committed under the name a CI step writes would otherwise send the
+    output anywhere), and so is one whose folders lead out of the root through a symlink; the
+    file is replaced atomically. A path outside the project is the user's own choice: an
+    existing symlink or special file there (`/dev/stdout`, `/dev/null`, a FIFO) is written
+    through, never replaced; any other file is replaced atomically."""
     path = Path(os.path.abspath(path))
+    if not lexically_inside(root, path):
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            with open(path, "wb") as f:  # the user's own device or link: written through
+                f.write(data)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path, data)
+        return
     if path.is_symlink():
         raise UnsafeWrite(
             "it is a symbolic link (not written through; remove it or name another file)"
         )
-    inside = root if lexically_inside(root, path) else None
-    if inside is not None and not really_inside(inside, path.parent):
+    if not really_inside(root, path.parent):
         raise UnsafeWrite("its folder leads out of the project root through a symlink")
     path.parent.mkdir(parents=True, exist_ok=True)
-    write(path, data, inside)
+    write(path, data, root)
 
 
 def _create_temporary(dir_fd: int, name: str, mode: int) -> tuple[int, str]:

@@ -152,6 +152,22 @@ def test_an_output_file_outside_the_project_is_the_users_choice(project: Path) -
     assert json.loads(target.read_text())[0]["code"] == "FL202"
 
 
+@pytest.mark.parametrize("target", ["/dev/null", "/dev/stdout"])
+def test_an_output_file_that_is_a_device_outside_the_project_is_written_not_replaced(
+    project: Path, target: str
+) -> None:
+    before = os.stat("/dev/null")
+    result = cli(project, "--no-cache", "--output-file", target)
+    assert result.returncode == 1, result.stderr
+    assert (b"FL202" in result.stdout) == (target == "/dev/stdout")
+    after = os.stat("/dev/null")
+    assert (after.st_mode, after.st_rdev, after.st_ino) == (
+        before.st_mode,
+        before.st_rdev,
+        before.st_ino,
+    )
+
+
 # -- item 3: a symlinked folder on the command line does not move the root ----------------
 
 
