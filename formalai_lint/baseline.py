@@ -19,17 +19,21 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from formalai_lint import safeio
 from formalai_lint.config import ConfigError
 from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.safeio import printable
 
 VERSION = 1
+MAX_BYTES = 256 * 1024 * 1024  # a larger baseline file is refused, not read
 MARKER = "formalai-lint-baseline"
 
 Key = tuple[str, str, str]  # (path, code, text)
 
 
 def key(d: Diagnostic) -> Key:
-    return (d.path, d.code, d.text or d.message)
+    """A file name that is not UTF-8 is recorded as `safeio.printable` shows it."""
+    return (printable(d.path), d.code, printable(d.text or d.message))
 
 
 @dataclass(frozen=True)
@@ -39,15 +43,19 @@ class Outcome:
     stale: int  # baseline entries (of the checked files) that no longer occur
 
 
-def load(path: Path) -> list[dict[str, str]]:
-    """The entries of a baseline file; ConfigError when it is missing or not a baseline."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+def load(path: Path, root: Path | None = None) -> list[dict[str, str]]:
+    """The entries of a baseline file; ConfigError when it is missing or not a baseline.
+    It is read by `safeio`: a regular file of at most MAX_BYTES, never a symlink, and, when
+    its path is inside the project `root` as written, really inside it."""
+    if not path.exists() and not path.is_symlink():
         raise ConfigError(
             f"baseline file `{path}` does not exist (create it with --write-baseline {path})"
-        ) from None
-    except (OSError, UnicodeDecodeError) as e:
+        )
+    inside = root if root is not None and safeio.lexically_inside(root, path) else None
+    try:
+        raw = safeio.read_bytes(path, inside, MAX_BYTES, follow=False)
+        data = json.loads(raw.decode("utf-8"))
+    except (safeio.UnreadableError, UnicodeDecodeError) as e:
         raise ConfigError(f"cannot read baseline file `{path}`: {e}") from None
     except json.JSONDecodeError as e:
         raise ConfigError(f"baseline file `{path}` is not valid JSON: {e}") from None
@@ -86,26 +94,34 @@ def compare(
     return Outcome(new, len(diagnostics) - len(new), stale)
 
 
-def write(path: Path, diagnostics: Iterable[Diagnostic], checked: Collection[str]) -> int:
+def write(
+    path: Path,
+    diagnostics: Iterable[Diagnostic],
+    checked: Collection[str],
+    root: Path | None = None,
+) -> int:
     """Record `diagnostics`; entries of an existing baseline for files not checked in this run
     are kept, so that writing from a partial run does not forget the rest. Returns the count."""
-    checked = set(checked)
+    if path.is_symlink():
+        raise ConfigError(
+            f"cannot write baseline file `{path}`: it is a symbolic link (not written through)"
+        )
+    checked = {printable(p) for p in checked}
     kept: list[dict[str, str]] = []
     if path.exists():  # a file that is not a baseline is never overwritten
         try:
-            kept = [e for e in load(path) if e["path"] not in checked]
+            kept = [e for e in load(path, root) if e["path"] not in checked]
         except ConfigError as e:
             raise ConfigError(f"refusing to overwrite `{path}`: {e}") from None
     entries = kept + [
-        {"path": d.path, "code": d.code, "text": key(d)[2], "message": d.message}
+        {"path": key(d)[0], "code": d.code, "text": key(d)[2], "message": printable(d.message)}
         for d in diagnostics
     ]
     entries.sort(key=lambda e: (e["path"], e["code"], e["text"], e.get("message", "")))
     document = {MARKER: VERSION, "entries": entries}
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     try:
-        if path.parent != Path(""):
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        safeio.write_named(path, text.encode("utf-8"), root or Path.cwd())
     except OSError as e:
         raise ConfigError(f"cannot write baseline file `{path}`: {e.strerror or e}") from None
     return len(entries)

@@ -11,10 +11,13 @@ file's first line names the key; each further line is one document:
 
     <content hash> TAB <path as JSON> TAB <MAC> TAB <result as JSON>
 
-The MAC is a BLAKE2b of the rest of the line keyed with the cache key, so a line that is
-truncated, corrupted, or copied from another key's file (another config, another project)
-is ignored and its document parsed again: a cache entry is never trusted unchecked. The whole
-file is rewritten atomically (temporary file + rename) at the end of a run that changed it.
+The MAC is a BLAKE2b of the cache key and the rest of the line, keyed with a per-user
+secret kept outside every project (`secret`): a line that is truncated, corrupted, copied
+from another key's file (another config, another project), or written by anyone who does not
+hold the secret (a cache committed to the repository, say) is ignored and its document parsed
+again, so a cache never changes a result. Without a usable secret there is no cache. The
+whole file is rewritten atomically (`safeio.write`) at the end of a run that changed it, and
+every file of the cache is read only as a regular file, never through a symlink.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import functools
 import hashlib
 import json
 import os
+import secrets
 import stat
 import sys
 import time
@@ -33,6 +37,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from formalai_lint import safeio
 from formalai_lint.config import ConfigError, Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.engine import FileResult
@@ -45,29 +50,70 @@ TAG = (
 )
 KEEP_KEYS = 4  # cache files of other keys kept (e.g. a pre-commit run with other options)
 SERIALISED_FIELDS = ("path", "facts", "diagnostics")  # of FileResult: extend both together
+MAX_CACHE_BYTES = 1 << 30  # a larger cache file is not read (the run parses everything)
+SECRET_BYTES = 32
 
 
 class CacheUnavailable(Exception):
     """The cache folder cannot be used; the run goes on without a cache."""
 
 
-def content_hash(path: Path, max_bytes: int | None = None) -> str | None:
+def content_hash(path: Path, max_bytes: int | None = None, root: Path | None = None) -> str | None:
     """BLAKE2b of a regular file's bytes, or None when it is not one (a symlink, a folder, a
-    FIFO, unreadable) or is larger than `max_bytes`: such files are never cached, and never
-    opened here (`source.read` decides what becomes of them)."""
+    FIFO, unreadable, outside `root`) or is larger than `max_bytes`: such files are never
+    cached (`source.read` decides what becomes of them)."""
     try:
-        if os.path.islink(path):
-            return None
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or (max_bytes is not None and info.st_size > max_bytes):
-            return None
         digest = hashlib.blake2b(digest_size=16)
-        with open(path, "rb") as f:
+        with safeio.open_regular(path, root, max_bytes, follow=False) as f:
             while chunk := f.read(1 << 20):
                 digest.update(chunk)
-    except OSError:
+    except (OSError, safeio.UnreadableError):
         return None
     return digest.hexdigest()
+
+
+def secret_file() -> Path | None:
+    """Where this user's cache secret is kept: `$XDG_CACHE_HOME/formalai-lint/secret`, else
+    `~/.cache/formalai-lint/secret`; outside every project, so no repository can plant it."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "formalai-lint" / "secret"
+
+
+def secret() -> bytes | None:
+    """This user's secret key for the cache's MACs, made on first use: 32 random bytes in a
+    file of mode 0600 in a folder that only this user can write. None (no cache) when that
+    cannot be had: no home folder, a folder others can write, a read-only file system."""
+    file = secret_file()
+    return None if file is None else _secret(file)
+
+
+@functools.cache  # once per process and file
+def _secret(file: Path) -> bytes | None:
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder = os.lstat(file.parent)
+        if not stat.S_ISDIR(folder.st_mode) or folder.st_mode & 0o022:
+            return None
+        if uid is not None and folder.st_uid != uid:
+            return None
+        for _ in range(2):
+            with contextlib.suppress(safeio.UnreadableError):
+                with safeio.open_regular(file, max_bytes=SECRET_BYTES, follow=False) as f:
+                    info = os.fstat(f.fileno())
+                    data = f.read()
+                mine = uid is None or info.st_uid == uid
+                if len(data) == SECRET_BYTES and not info.st_mode & 0o077 and mine:
+                    return data
+            safeio.write(file, secrets.token_bytes(SECRET_BYTES), mode=0o600)
+    except OSError:
+        return None
+    return None
 
 
 def cache_key(settings: Settings, rules: Collection[type[Rule]]) -> str:
@@ -134,17 +180,18 @@ def _plain(value: Any) -> Any:
 
 def encode(result: FileResult) -> bytes:
     """One line of UTF-8 JSON (JSON escapes every control character, and no byte of a
-    multi-byte UTF-8 sequence is a newline or a tab)."""
-    text = json.dumps(
-        {
-            "path": result.path,
-            "facts": None if result.facts is None else result.facts.to_json(),
-            "diagnostics": [d.to_json() for d in result.diagnostics],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return text.encode()
+    multi-byte UTF-8 sequence is a newline or a tab). A file name that is not UTF-8 (held as
+    lone surrogates) makes it ASCII JSON, whose `\\udcNN` escapes decode to the same name."""
+    data = {
+        "path": result.path,
+        "facts": None if result.facts is None else result.facts.to_json(),
+        "diagnostics": [d.to_json() for d in result.diagnostics],
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(data, separators=(",", ":")).encode()
 
 
 def decode(body: bytes) -> FileResult:
@@ -162,22 +209,38 @@ def _config_digest(table: Mapping[str, Any]) -> str:
     return hashlib.blake2b(f"{__version__}\0{text}".encode() + schema, digest_size=16).hexdigest()
 
 
+def _valid_mark(table: Mapping[str, Any]) -> bytes | None:
+    """What `valid-config` holds for `table`: its digest keyed with the user's secret (so a
+    mark planted in the repository is worthless), or None without a secret."""
+    key = secret()
+    if key is None:
+        return None
+    digest = _config_digest(table).encode()
+    return hashlib.blake2b(digest, key=key, digest_size=16).hexdigest().encode()
+
+
 def known_valid(root: Path, table: Mapping[str, Any]) -> bool:
     """Whether this config table passed schema validation in an earlier run (of this tool
-    version and schema): importing jsonschema would cost more than a small lint."""
-    try:
-        return (root / DIR_NAME / "valid-config").read_text() == _config_digest(table)
-    except (OSError, UnicodeDecodeError):
+    version and schema): importing jsonschema would cost more than a small lint. The mark is
+    read only as a small regular file inside `root`, never through a symlink."""
+    mark = _valid_mark(table)
+    if mark is None:
         return False
+    try:
+        found = safeio.read_bytes(root / DIR_NAME / "valid-config", root, 256, follow=False)
+    except safeio.UnreadableError:
+        return False
+    return found == mark
 
 
 def remember_valid(root: Path, table: Mapping[str, Any]) -> None:
     """Note that `table` is valid, in the project's cache folder if there is one already
-    (a run with the cache creates it; `--no-cache` alone never does)."""
+    (a run with the cache creates it; `--no-cache` never reads nor writes it)."""
     folder = root / DIR_NAME
-    if folder.is_dir() and not folder.is_symlink() and _writable(folder):
+    mark = _valid_mark(table)
+    if mark is not None and folder.is_dir() and not folder.is_symlink() and _writable(folder):
         with contextlib.suppress(OSError):
-            _write_atomic(folder / "valid-config", _config_digest(table).encode())
+            safeio.write(folder / "valid-config", mark, root)
 
 
 def check_dir(directory: Path) -> None:
@@ -197,45 +260,55 @@ def check_dir(directory: Path) -> None:
 class Cache:
     """The entries of one key: path -> (content hash, MAC, result), decoded on demand."""
 
-    def __init__(self, directory: Path, key: str) -> None:
+    def __init__(self, directory: Path, key: str, mac_key: bytes) -> None:
         self.directory = directory
         self.key = key
         self.file = directory / f"{key}.jsonl"
         self._header = json.dumps({"format": FORMAT, "key": key}).encode()
-        self._mac_key = key.encode()
+        self._mac_key = mac_key
         self._entries: dict[str, tuple[str, str, bytes]] = {}
         self._dirty = False
 
     @classmethod
-    def open(cls, directory: Path, key: str) -> Cache:
+    def open(cls, directory: Path, key: str, root: Path | None = None) -> Cache:
         """Create the folder if needed and load the key's file; CacheUnavailable if the
-        folder cannot be written (a read-only project: its mode forbids writing, even to root)."""
+        folder cannot be written (a read-only project: its mode forbids writing, even to root),
+        if it leads out of the project `root` through a symlink while named inside it, or
+        if there is no secret to key its MACs with."""
+        mac_key = secret()
+        if mac_key is None:
+            raise CacheUnavailable(f"no private secret for the cache ({secret_file()})")
         try:
             if directory.is_symlink():
                 raise CacheUnavailable(f"`{directory}` is a symlink")
+            if root is not None and safeio.lexically_inside(root, directory):
+                existing = next(p for p in (directory, *directory.parents) if p.exists())
+                if not safeio.really_inside(root, existing):
+                    raise CacheUnavailable(f"`{directory}` leads out of the project root")
             existing = next(p for p in (directory, *directory.parents) if p.exists())
             if not _writable(existing):
                 raise CacheUnavailable(f"`{existing}` is read-only")
             directory.mkdir(parents=True, exist_ok=True)
             for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", TAG)):
                 if not (directory / name).is_file():
-                    _write_atomic(directory / name, text.encode())
+                    safeio.write(directory / name, text.encode(), directory)
         except OSError as e:
             raise CacheUnavailable(f"cannot use `{directory}`: {e.strerror or e}") from None
-        cache = cls(directory, key)
+        cache = cls(directory, key, mac_key)
         cache._load()
         return cache
 
     def _load(self) -> None:
         """Read the entries line by line (bodies stay undecoded bytes until asked for)."""
         try:
-            with open(self.file, "rb") as f:
+            with safeio.open_regular(self.file, None, MAX_CACHE_BYTES, follow=False) as f:
                 if f.readline().rstrip(b"\n") != self._header:
                     self._dirty = True  # another format: rewritten on save
                     return
                 for line in f:
                     self._add(line.rstrip(b"\n"))
-        except OSError:
+        except (OSError, safeio.UnreadableError):
+            self._dirty = True
             return
 
     def _add(self, line: bytes) -> None:
@@ -252,7 +325,8 @@ class Cache:
             self._dirty = True
 
     def _mac(self, path: str, digest: str, body: bytes) -> str:
-        message = b"\0".join((path.encode(), digest.encode(), body))
+        name = path.encode("utf-8", "surrogateescape")
+        message = b"\0".join((self.key.encode(), name, digest.encode(), body))
         return hashlib.blake2b(message, key=self._mac_key, digest_size=16).hexdigest()
 
     def get(self, path: str, digest: str) -> FileResult | None:
@@ -293,17 +367,16 @@ class Cache:
             del self._entries[path]
         if not (self._dirty or stale):
             return
-        temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+
+        def lines(f: Any) -> None:  # line by line: no second copy of every body
+            f.write(self._header + b"\n")
+            for path in sorted(self._entries):
+                digest, mac, body = self._entries[path]
+                f.write(f"{digest}\t{json.dumps(path)}\t{mac}\t".encode() + body + b"\n")
+
         try:
-            with open(temporary, "wb") as f:  # line by line: no second copy of every body
-                f.write(self._header + b"\n")
-                for path in sorted(self._entries):
-                    digest, mac, body = self._entries[path]
-                    f.write(f"{digest}\t{json.dumps(path)}\t{mac}\t".encode() + body + b"\n")
-            os.replace(temporary, self.file)
+            safeio.write(self.file, lines, self.directory)
         except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
             return
         self._dirty = False
         with contextlib.suppress(OSError):
@@ -335,14 +408,3 @@ def _belongs_to(result: FileResult, path: str) -> bool:
         and (result.facts is None or result.facts.path == path)
         and all(d.path == path for d in result.diagnostics)
     )
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise

@@ -10,15 +10,17 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from formalai_lint import __version__
+from formalai_lint import __version__, safeio
 from formalai_lint.config import ConfigError, is_selector
 from formalai_lint.report import FORMATS, STATISTICS_FORMATS
+from formalai_lint.safeio import printable
 
 if TYPE_CHECKING:
     from formalai_lint.config import Settings
@@ -198,6 +200,7 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     settings = load_settings(
         targets_given,
         opts["config_path"],
+        use_cache=not opts["no_cache"],
         select=_selectors(opts["select"], "--select"),
         extend_select=_selectors(opts["extend_select"], "--extend-select"),
         ignore=_selectors(opts["ignore"], "--ignore"),
@@ -220,10 +223,12 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     if opts["write_baseline"]:
         from formalai_lint import baseline
 
-        count = baseline.write(opts["write_baseline"], result.diagnostics, targets)
+        count = baseline.write(opts["write_baseline"], result.diagnostics, targets, settings.root)
         click.echo(f"formalai-lint: wrote {count} entries to {opts['write_baseline']}", err=True)
         sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
-    diagnostics = _compare_baseline(opts["baseline_path"], result.diagnostics, targets)
+    diagnostics = _compare_baseline(
+        opts["baseline_path"], result.diagnostics, targets, settings.root
+    )
     fix_note = None
     if opts["fix"] or opts["diff"]:
         from formalai_lint import fix
@@ -232,6 +237,8 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     elif output_format == "text":
         fix_note = report.fixable_note(diagnostics)
 
+    diagnostics = [_printable(d) for d in diagnostics]  # file names that are not UTF-8
+    targets = [printable(t) for t in targets]
     cwd = Path.cwd()
     color = output_format == "text" and not opts["output_file"] and _color_allowed()
     if opts["statistics"]:
@@ -241,7 +248,7 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
             diagnostics, output_format, settings.root, cwd, files=targets, color=color
         )
     if opts["output_file"]:
-        _write_output(opts["output_file"], output)
+        _write_output(opts["output_file"], output, settings.root)
     else:
         click.echo(output, nl=False, color=color)
     click.echo(report.summary(diagnostics, result.files_checked), err=True)
@@ -274,23 +281,28 @@ def _color_allowed() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _write_output(path: Path, output: str) -> None:
+def _printable(d: Any) -> Any:
+    """`d` with its path and texts encodable as UTF-8 (see `safeio.printable`)."""
+    fixed = {k: printable(getattr(d, k)) for k in ("path", "message", "text")}
+    return d if all(fixed[k] is getattr(d, k) for k in fixed) else replace(d, **fixed)
+
+
+def _write_output(path: Path, output: str, root: Path) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(output, encoding="utf-8")
+        safeio.write_named(path, output.encode("utf-8", "backslashreplace"), root)
     except OSError as e:
         raise ConfigError(f"cannot write output file `{path}`: {e.strerror or e}") from None
 
 
 def _compare_baseline(
-    path: Path | None, diagnostics: list[Any], targets: Sequence[str]
+    path: Path | None, diagnostics: list[Any], targets: Sequence[str], root: Path
 ) -> list[Any]:
     """The diagnostics not in the baseline file at `path` (all of them without one)."""
     if path is None:
         return diagnostics
     from formalai_lint import baseline
 
-    outcome = baseline.compare(diagnostics, baseline.load(path), targets)
+    outcome = baseline.compare(diagnostics, baseline.load(path, root), targets)
     note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
     if outcome.stale:
         note += (

@@ -1,10 +1,10 @@
 """Finding, loading and validating the configuration.
 
 Configuration is `[tool.formalai-lint]` in `pyproject.toml` or the top level of
-`.formalai-lint.toml`, found by walking up from the paths given; in one folder,
-`.formalai-lint.toml` wins. It is validated against `schemas/config.schema.json`.
-The project root is the config file's folder, else the git top level, else the paths'
-common parent.
+`.formalai-lint.toml`, found by walking up from the paths given (as written: symlinks in them
+are not resolved) and never above the git top level; in one folder, `.formalai-lint.toml`
+wins. It is validated against `schemas/config.schema.json`. The project root is the config
+file's folder, else the git top level, else the paths' common parent.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from formalai_lint import safeio
 from formalai_lint.diagnostic import Severity
 from formalai_lint.document import DEFAULT_RELATED_PATTERN, DEFAULT_TOC_PATTERN, ParseOptions
 from formalai_lint.source import DEFAULT_MAX_BYTES, locate
 
 CONFIG_FILES = (".formalai-lint.toml", "pyproject.toml")
 DEFAULT_ARCHIVE_FOLDERS = ("archive", ".archive", "backup", "归档")
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -51,23 +53,31 @@ class Settings:
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest config file at or above `start`, with its formalai-lint table."""
+    """The nearest config file at or above `start`, with its formalai-lint table. The search
+    stops at the git top level: a config file above the repository (another user's
+    `/tmp/.formalai-lint.toml`) is never the project's. Outside a repository it goes up to
+    the file system's root. A config file is read only if it really lies in its folder."""
+    top = git_root(start)
     for folder in (start, *start.parents):
         for name in CONFIG_FILES:
             candidate = folder / name
             if not candidate.is_file():
                 continue
-            data = load_toml(candidate)
+            data = load_toml(candidate, folder)
             if name == "pyproject.toml":
                 table = _tool_table(data, candidate)
                 if table is None:
                     continue
                 return candidate, table
             return candidate, data
+        if folder == top:
+            break
     return None
 
 
-def load_toml(path: Path) -> dict[str, Any]:
+def load_toml(path: Path, root: Path | None = None) -> dict[str, Any]:
+    """The TOML file `path`, read by `safeio` (a regular file of at most 4 MiB, inside `root`
+    when given); ConfigError when it cannot be read or parsed."""
     # Imported here: a project without a configuration file never pays for the TOML parser.
     if sys.version_info >= (3, 11):
         import tomllib
@@ -75,8 +85,9 @@ def load_toml(path: Path) -> dict[str, Any]:
         import tomli as tomllib
 
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        return tomllib.loads(safeio.read_bytes(path, root, MAX_CONFIG_BYTES).decode("utf-8"))
+    except safeio.UnreadableError as e:
+        raise ConfigError(f"{path}: cannot read: {e}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
     except UnicodeDecodeError as e:
@@ -152,29 +163,63 @@ def git_root(start: Path) -> Path | None:
     return None
 
 
+def below_symlinks(folder: Path) -> Path:
+    """The nearest folder at or above `folder` (absolute, as written) that no symlinked folder
+    leads to: `/proj` for `/proj/linkdir/sub` when `linkdir` is a symlink. The project root
+    and config are looked for from there, so a symlink committed in a repository cannot
+    make a folder outside it the project."""
+    for above in reversed((folder, *folder.parents)):
+        if above.is_symlink():
+            return above.parent
+    return folder
+
+
+def real_location(path: Path) -> Path:
+    """`path` with the symlinks of its folders resolved, but not the symlink a file may itself be."""
+    path = Path(os.path.abspath(path))
+    if path.is_dir():
+        return Path(os.path.realpath(path))
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
 def common_parent(paths: Sequence[Path]) -> Path:
     folders = [p if p.is_dir() else p.parent for p in paths]
     return Path(os.path.commonpath([str(f) for f in folders]))
 
 
 def load_settings(
-    paths: Sequence[Path], config_path: Path | None = None, **overrides: Any
+    paths: Sequence[Path],
+    config_path: Path | None = None,
+    *,
+    use_cache: bool = True,
+    **overrides: Any,
 ) -> Settings:
-    """Settings for linting `paths`; `overrides` (from the command line) win over the file."""
-    paths = [locate(p) for p in paths]  # a symlinked file is not followed out of the project
+    """Settings for linting `paths`; `overrides` (from the command line) win over the file.
+    `use_cache` false (`--no-cache`): the note that the config is valid is neither read nor
+    written."""
+    paths = [locate(p) for p in paths]  # as written: a symlinked folder does not move the root
     start = common_parent(paths)
-    found = load_explicit(config_path) if config_path else find_config(start)
-    config_file, table = (found[0].resolve(), found[1]) if found else (None, {})
+    trusted = below_symlinks(start)
+    found = load_explicit(config_path) if config_path else find_config(trusted)
+    top = git_root(trusted)
+    if not (config_path or found or top) and trusted != start:
+        # No project above the symlink: it lies outside every project, so it is the user's
+        # own way to name one (`~/kb-link/docs`); look from the real path, as written there.
+        paths = [real_location(p) for p in paths]
+        start = common_parent(paths)
+        found, top = find_config(start), git_root(start)
+    config_file, table = (locate(found[0]), found[1]) if found else (None, {})
     if config_file is not None:
         from formalai_lint.cache import known_valid, remember_valid
 
-        if not known_valid(config_file.parent, table):  # jsonschema is slow to import
+        if not (use_cache and known_valid(config_file.parent, table)):  # jsonschema is slow
             validate(table, str(config_file))
-            remember_valid(config_file.parent, table)
+            if use_cache:
+                remember_valid(config_file.parent, table)
         from formalai_lint.levels import check_config  # levels imports ConfigError from here
 
         check_config(table, str(config_file))
-    root = config_file.parent if config_file else (git_root(start) or start)
+    root = config_file.parent if config_file else (top or start)
     for path in paths:
         if path != root and root not in path.parents:
             raise ConfigError(f"`{path}` is outside the project root `{root}`")

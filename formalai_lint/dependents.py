@@ -67,7 +67,10 @@ def dependents(
     names = {posixpath.basename(p) for p in targets if posixpath.basename(p) != "README.md"}
     names |= {posixpath.basename(folder) for folder in folders if folder}
     # a name as it appears inside a JSON string of a cached result
-    encoded = [json.dumps(name, ensure_ascii=False)[1:-1].encode() for name in names]
+    encoded = [
+        json.dumps(name, ensure_ascii=False)[1:-1].encode(errors="surrogateescape")
+        for name in names
+    ]
     with workers.phase1_of(settings, files, options, shared=phase1) as phase1:
         candidates = []
         for path in sorted(files):

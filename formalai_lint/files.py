@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from formalai_lint.config import ConfigError
+from formalai_lint.config import ConfigError, real_location
 from formalai_lint.source import is_inside, locate
 
 SKIPPED_DIRS = frozenset(
@@ -46,13 +46,32 @@ def select_targets(
     targets: set[str] = set()
     markdown = [f for f in files if f.endswith(MARKDOWN_SUFFIXES)]
     for path in paths:
-        rel = locate(path).relative_to(root).as_posix()
+        rel = _relative(path, root)
         if path.is_dir():
             prefix = "" if rel == "." else rel + "/"
             targets.update(f for f in markdown if f.startswith(prefix))
         else:
             targets.add(rel)
     return sorted(t for t in targets if not is_excluded(t, exclude))
+
+
+def _relative(path: Path, root: Path) -> str:
+    """`path` relative to `root`. A folder by its real path (a symlinked folder that leads out
+    of the root is a ConfigError: it is not silently skipped); a file as written, else with
+    its folders' symlinks resolved (the root was then found from the real path: see
+    `config.load_settings`), so that `read` judges where the file really is."""
+    if path.is_dir():
+        real, real_root = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+        if not is_inside(real_root, real):
+            raise ConfigError(
+                f"`{path}` is a symlink to a folder outside the project root `{root}`;"
+                " it is not linted"
+            )
+        return real.relative_to(real_root).as_posix()
+    lexical = locate(path)
+    if is_inside(root, lexical):
+        return lexical.relative_to(root).as_posix()
+    return real_location(path).relative_to(root).as_posix()
 
 
 def confine(root: Path, value: str, key: str) -> Path:

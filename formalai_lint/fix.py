@@ -7,8 +7,11 @@ again and the step is dropped, with a warning, if the rendered HTML outside what
 change (the TOC's list; link destinations) is not the same.
 
 `run` is the I/O edge: it reads each file's bytes once, never writes a file that failed to
-decode, writes through a temporary file and `os.replace`, and skips a file whose bytes on
-disk changed since they were read.
+decode, writes through `safeio.write` (a temporary file and a rename, with the file's mode
+and owner kept), and skips a file whose bytes on disk changed since they were read. It never
+writes a symlink, a file whose real path is outside the root, a read-only file (no write
+bit) or a file with several hard links (a rename would break the link): each is skipped
+with a warning.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import difflib
 import os
 import stat
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from typing import Any
 
 import click
 
-from formalai_lint import engine, registry, source
+from formalai_lint import engine, registry, safeio, source
 from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, ParseOptions
@@ -203,14 +205,15 @@ def run(
     outcome = FixRun()
     for path in sorted(by_path):
         full = settings.root / path
-        if full.is_symlink():
-            outcome.warnings.append(f"{path}: not fixed: it is a symbolic link")
-            continue
         try:
-            data = full.read_bytes()
+            info = _writable_file(full, settings.root)
+            data = safeio.read_bytes(full, settings.root, settings.max_file_size, follow=False)
             fixed = fix_document(
                 path, data, by_path[path], toc_rules, settings.parse_options, project, unsafe
             )
+        except NotWritable as e:
+            outcome.warnings.append(f"{path}: not fixed: {e}")
+            continue
         except (OSError, source.UnreadableError) as e:
             outcome.warnings.append(f"{path}: not fixed: {getattr(e, 'strerror', None) or e}")
             continue
@@ -218,7 +221,7 @@ def run(
         if not fixed.changed:
             continue
         if write:
-            problem = write_atomic(full, data, fixed.after)
+            problem = write_atomic(full, data, fixed.after, info, settings.root)
             if problem:
                 outcome.warnings.append(f"{path}: not written: {problem}")
                 continue
@@ -226,26 +229,45 @@ def run(
     return outcome
 
 
-def write_atomic(path: Path, expected: bytes, new: bytes) -> str | None:
-    """Replace the file's bytes with `new` if they are still `expected`; None, or why not."""
-    tmp = None
+class NotWritable(Exception):
+    """A file that `--fix` leaves alone; the message says why."""
+
+
+def _writable_file(path: Path, root: Path) -> os.stat_result:
+    """The stat of `path` if `--fix` may replace it; NotWritable otherwise."""
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise NotWritable("it is a symbolic link")
+    if not safeio.really_inside(root, path):
+        raise NotWritable("it is outside the project root (through a symlinked folder)")
+    if not info.st_mode & 0o222:
+        raise NotWritable("it is read-only")
+    if info.st_nlink > 1:
+        raise NotWritable(f"it has {info.st_nlink} hard links (a rewrite would break them)")
+    return info
+
+
+def write_atomic(
+    path: Path,
+    expected: bytes,
+    new: bytes,
+    like: os.stat_result | None = None,
+    root: Path | None = None,
+) -> str | None:
+    """Replace the file's bytes with `new` if they are still `expected`, keeping the mode and
+    owner of `like` (the file's stat, taken now if not given); None, or why not."""
+
+    def unchanged() -> str | None:
+        now = safeio.read_bytes(path, root, len(expected) + 1, follow=False)
+        return None if now == expected else "it changed on disk while it was being fixed"
+
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fixing")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        if path.read_bytes() != expected:
-            return "it changed on disk while it was being fixed"
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as e:
-        return e.strerror or str(e)
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+        like = like or os.lstat(path)
+        safeio.write(path, new, root, like=like, durable=True, check=unchanged)
+    except safeio.UnsafeWrite as e:
+        return e.strerror
+    except (OSError, source.UnreadableError) as e:
+        return getattr(e, "strerror", None) or str(e)
     return None
 
 
@@ -300,7 +322,10 @@ def from_cli(
         click.echo(f"formalai-lint: warning: {warning}", err=True)
     if opts["diff"]:
         cwd = Path.cwd()
-        shown = {f.path: report.display_path(settings.root, f.path, cwd) for f in outcome.fixes}
+        shown = {
+            f.path: safeio.printable(report.display_path(settings.root, f.path, cwd))
+            for f in outcome.fixes
+        }
         click.echo(unified_diff(outcome.fixes, shown), nl=False)
         click.echo(summary(outcome, len(diagnostics) - outcome.fixed, applied=False), err=True)
         sys.exit(1 if outcome.fixes else 0)
@@ -310,7 +335,7 @@ def from_cli(
         if opts.get("baseline_path"):
             from formalai_lint import baseline
 
-            entries = baseline.load(opts["baseline_path"])
+            entries = baseline.load(opts["baseline_path"], settings.root)
             again = baseline.compare(again, entries, changed).new
         refreshed = set(changed)
         kept = [d for d in diagnostics if d.path not in refreshed]

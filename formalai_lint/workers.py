@@ -119,7 +119,7 @@ class Phase1:
             return None
         try:
             key = cache_key(self.settings, registry.enabled(self.settings))
-            return Cache.open(self.options.cache_dir, key)
+            return Cache.open(self.options.cache_dir, key, self.settings.root)
         except CacheUnavailable as e:
             if self.options.verbose:
                 print(f"formalai-lint: running without a cache: {e}", file=sys.stderr)
@@ -151,7 +151,7 @@ class Phase1:
     def _digest(self, path: str) -> str | None:
         if path not in self._digests:
             root, limit = self.settings.root, self.settings.max_file_size
-            self._digests[path] = content_hash(root / path, limit)
+            self._digests[path] = content_hash(root / path, limit, root)
         return self._digests[path]
 
     def run(self, paths: Sequence[str]) -> list[Outcome]:
@@ -292,7 +292,7 @@ def _lint_one(settings: Settings, rules: Sequence[FileRule], path: str, hashing:
         outcome = (FileResult(path, None, [diag]), [traceback.format_exc()])
     if not hashing or outcome[1]:  # not caching, or a rule crashed: not worth keeping
         return path, outcome, None, None
-    digest = content_hash(settings.root / path, settings.max_file_size)
+    digest = content_hash(settings.root / path, settings.max_file_size, settings.root)
     return path, outcome, digest, encode(outcome[0])
 
 

@@ -18,6 +18,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EXPECT = re.compile(r"<!--\s*expect(?:@([+-]\d+))?:\s*([A-Z0-9, ]+?)\s*-->")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_secret(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The cache's per-user secret (formalai_lint.cache.secret) lives in a folder of the test
+    session's, never in the home folder of whoever runs the tests."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 def expectations(root: Path) -> list[tuple[str, int, str]]:
     found = []
     for path in sorted(root.rglob("*.md")):

@@ -3,6 +3,7 @@ that names the file, the key and what was expected, and never a traceback (issue
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -85,16 +86,16 @@ def test_config_not_utf8(root: Path) -> None:
 
 def test_unreadable_config(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = config(root, "")
-    real_open = Path.open
+    real_open = os.open
 
-    def denied(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self == path.resolve() or self == path:
+    def denied(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(name) in (path.resolve(), path):
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", denied)  # root reads through chmod 000, so simulate it
+    monkeypatch.setattr(os, "open", denied)  # root reads through chmod 000, so simulate it
     line = one_error_line(*run(root)[::2])
-    assert str(path) in line and "Permission denied" in line
+    assert str(path) in line and "permission denied" in line.lower()
 
 
 @pytest.mark.parametrize(
