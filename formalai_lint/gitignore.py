@@ -1,79 +1,41 @@
 """Which folders of the project git ignores, read from its `.gitignore` files.
 
 Only what the did-you-mean of broken links needs: a folder a `.gitignore` pattern matches is
-not suggested as a link target. The patterns follow gitignore(5): `#` comments, `!` negation
-(the last matching pattern wins), a `/` at the start or in the middle anchors a pattern to
-its `.gitignore`'s folder, `*`, `?`, `[…]` and `**`. The files are read with `source.read`
-(inside the root, regular files only, size-limited); one that cannot be read is skipped.
+not suggested as a link target. The patterns are matched by `pathspec`'s `GitIgnoreSpec`
+(gitignore(5) semantics: `#` comments, `!` negation, anchoring, `*`, `?`, `[…]`, `**`); a
+deeper `.gitignore` overrides a shallower one, as in git. The files are read with
+`source.read` (inside the root, regular files only, size-limited); one that cannot be read
+is skipped.
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from pathspec import GitIgnoreSpec
+
 from formalai_lint import source
-
-
-def _regex(pattern: str) -> re.Pattern[str]:
-    anchored = "/" in pattern.rstrip("/")
-    body = pattern.strip("/")
-    out, i = [], 0
-    while i < len(body):
-        if body.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif body.startswith("/**", i) and i + 3 == len(body):
-            out.append("(?:/.*)?")
-            i += 3
-        elif body[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif body[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif body[i] == "[" and "]" in body[i + 2 :]:
-            end = body.index("]", i + 2)
-            out.append("[" + body[i + 1 : end].replace("\\", "\\\\").replace("!", "^", 1) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(body[i]))
-            i += 1
-    prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(prefix + "".join(out))
-
-
-def parse(text: str) -> list[tuple[bool, re.Pattern[str]]]:
-    """(negated, regex) for each pattern of a `.gitignore`, in order."""
-    rules = []
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        if not line or line.startswith("#"):
-            continue
-        negated = line.startswith("!")
-        line = line[1:] if negated else line.removeprefix("\\")
-        if line.strip("/"):
-            rules.append((negated, _regex(line)))
-    return rules
 
 
 def ignored_folders(folders: Iterable[str], texts: dict[str, str]) -> frozenset[str]:
     """The folders (project-relative) ignored by the `.gitignore` texts (folder -> text).
     A folder inside an ignored one is not listed: the outer one hides it already."""
-    rules = {folder: parse(text) for folder, text in texts.items()}
+    specs = {folder: GitIgnoreSpec.from_lines(text.splitlines()) for folder, text in texts.items()}
     ignored: set[str] = set()
     for folder in sorted(folders, key=lambda f: f.count("/")):
         parent = posixpath.dirname(folder)
-        if not folder or parent in ignored or any(p in ignored for p in _above(parent)):
+        if not folder or any(p in ignored for p in _above(parent)):
             continue
         verdict = False
-        for base in reversed(_above(parent)):  # the root's .gitignore first
-            relative = folder[len(base) + 1 :] if base else folder
-            for negated, regex in rules.get(base, ()):
-                if regex.fullmatch(relative):
-                    verdict = not negated
+        for base in reversed(_above(parent)):  # the root's .gitignore first, deeper ones win
+            spec = specs.get(base)
+            if spec is not None:
+                relative = folder[len(base) + 1 :] if base else folder
+                include = spec.check_file(relative + "/").include
+                if include is not None:
+                    verdict = include
         if verdict:
             ignored.add(folder)
     return frozenset(ignored)

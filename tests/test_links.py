@@ -137,7 +137,10 @@ def test_gitignored_folders() -> None:
         "notes",
         "docs/_site",
     }
-    assert gitignore.ignored_folders(["a/b"], {"": "a/**\n!a/b\n"}) == set()
+    # as `git check-ignore` says: `a/*` ignores a/c, `!a/b` takes a/b back; `a/**` ignores
+    # every file inside a/ (a/b/x.md too), so a/b's files stay hidden whatever `!a/b` says
+    assert gitignore.ignored_folders(["a/b", "a/c"], {"": "a/*\n!a/b\n"}) == {"a/c"}
+    assert gitignore.ignored_folders(["a/b"], {"": "a/**\n!a/b\n"}) == {"a/b"}
 
 
 def _calls(count: int) -> int:
