@@ -1,0 +1,134 @@
+"""Issue 17, hostile inputs against what the tool reports: suppression bombs, quadratic
+inputs, baselines of deleted files, JUnit well-formedness, escaped output, diffs that apply,
+and the smaller consistency items. Each test performs the attack.
+
+Linear-time checks compare two sizes (n and 4n): linear work grows about 4×, quadratic 16×;
+the bounds are generous and there are no absolute timings."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from formalai_lint.diagnostic import Diagnostic, Severity
+from formalai_lint.document import Document
+from formalai_lint.suppression import Directive, apply
+from tests.conftest import lint_tree, run_cli
+
+RULES = [("FL201", "broken-fragment"), ("FL202", "broken-link"), ("FL901", "unused-suppression")]
+
+
+class _FL901:
+    code, name = "FL901", "unused-suppression"
+
+    def diagnostic(self, path: str, line: int, column: int, message: str, text: str) -> Diagnostic:
+        return Diagnostic(path, line, column, self.code, message, self.name, Severity.WARNING, text)
+
+
+def project(root: Path, **docs: str | bytes) -> Path:
+    root.mkdir(exist_ok=True)
+    (root / ".formalai-lint.toml").write_text("", encoding="utf-8")
+    for name, text in docs.items():
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (root / name).write_bytes(data)
+    return root
+
+
+def growth(work: Callable[[int], object], n: int) -> float:
+    """How much longer `work(4 * n)` takes than `work(n)` (best of two runs each)."""
+
+    def best(size: int) -> float:
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            work(size)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return best(4 * n) / best(n)
+
+
+# -- item 7: one comment repeating a code N times ---------------------------------------
+
+
+def test_a_code_repeated_in_one_comment_gives_one_bounded_fl901(tmp_path: Path) -> None:
+    def output_size(n: int) -> int:
+        root = project(
+            tmp_path / str(n),
+            **{"a.md": f"# 甲\n\n<!-- formalai-lint-disable-file {'FL201 ' * n}-->\n"},
+        )
+        diags = lint_tree(root).diagnostics
+        assert [d.code for d in diags] == ["FL901"]
+        return sum(len(json.dumps(d.to_json())) for d in diags)
+
+    small, large = output_size(2_000), output_size(8_000)
+    assert large <= small * 1.5  # bounded: the quote does not grow with the comment
+    assert large < 1_000
+
+
+# -- item 8: quadratic shapes -----------------------------------------------------------
+
+
+def test_40000_inline_anchors_on_one_line_are_linear() -> None:
+    def parse(n: int) -> None:
+        doc = Document("a.md", "# 甲\n\n" + "<a id='x'>" * n + "\n")
+        assert len(doc.html_anchors) == n
+
+    assert growth(parse, 4_000) < 8
+
+
+def test_n_disable_next_line_comments_with_n_findings_are_linear() -> None:
+    def run(n: int) -> None:
+        found = {
+            "a.md": [
+                Directive(
+                    "disable-next-line",
+                    ("FL202",),
+                    "formalai-lint-disable-next-line FL202",
+                    2 * i + 1,
+                    1,
+                    2 * i + 1,
+                )
+                for i in range(n)
+            ]
+        }
+        diags = [
+            Diagnostic("a.md", 2 * i + 2, 1, "FL202", "broken", "broken-link") for i in range(n)
+        ]
+        assert apply(diags, found, _FL901(), RULES, RULES) == []  # type: ignore[arg-type]
+
+    assert growth(run, 2_000) < 8
+
+
+def test_n_unused_disable_comments_naming_fl901_are_linear() -> None:
+    def run(n: int) -> None:
+        found = {
+            "a.md": [
+                Directive(
+                    "disable-line", ("FL901",), "formalai-lint-disable-line FL901", i + 1, 1, i + 1
+                )
+                for i in range(n)
+            ]
+        }
+        assert len(apply([], found, _FL901(), RULES, RULES)) == n  # type: ignore[arg-type]
+
+    assert growth(run, 2_000) < 8
+
+
+# -- item 19: a repeated selector ---------------------------------------------------------
+
+
+def test_a_repeated_selector_gives_one_fl901(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        **{"a.md": "# 甲\n\n<!-- formalai-lint-disable-next-line FL202, FL202 FL202 -->\n正文\n"},
+    )
+    diags = lint_tree(root).diagnostics
+    assert [(d.code, d.line) for d in diags] == [("FL901", 3)]
