@@ -353,7 +353,10 @@ def _position(token: Token, offset: int, lines: list[str]) -> tuple[int, int]:
             number = min(first, len(lines) - 1)
             end = content.find("\n")
             source_line = content[: end if end >= 0 else len(content)]
-            start = token.meta["_start"] = (number + 1, _column_base(source_line, lines[number]) + 1)
+            start = token.meta["_start"] = (
+                number + 1,
+                _column_base(source_line, lines[number]) + 1,
+            )
         return start
     starts = token.meta.get("_line_starts")
     if starts is None:

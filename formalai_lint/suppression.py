@@ -87,7 +87,6 @@ class _Scope:
         self.used = False
 
 
-
 def _written(directive: Directive) -> str:
     """The comment as an FL901 message quotes it: its first `QUOTED` characters."""
     text = directive.text
@@ -164,7 +163,7 @@ def apply(
 
     diagnostics = list(diagnostics)
     suppressed = _cover(diagnostics, [None] * len(diagnostics), scopes)
-    kept = [diag for diag, covered in zip(diagnostics, suppressed) if not covered]
+    kept = [diag for diag, covered in zip(diagnostics, suppressed, strict=True) if not covered]
     if fl901 is None:
         return kept
 
@@ -186,7 +185,7 @@ def apply(
     # never by the directive the diagnostic is about.
     named = {path: [s for s in ss if s.selector != ALL] for path, ss in scopes.items()}
     silenced = _cover([diag for _, _, diag in candidates], [d for _, d, _ in candidates], named)
-    for (scope, _, diag), quiet in zip(candidates, silenced):
+    for (scope, _, diag), quiet in zip(candidates, silenced, strict=True):
         if not quiet and (scope is None or not scope.used):
             kept.append(diag)
     return kept
