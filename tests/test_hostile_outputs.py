@@ -16,7 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from formalai_lint.cli import main
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document
 from formalai_lint.suppression import Directive, apply
@@ -132,3 +134,96 @@ def test_a_repeated_selector_gives_one_fl901(tmp_path: Path) -> None:
     )
     diags = lint_tree(root).diagnostics
     assert [(d.code, d.line) for d in diags] == [("FL901", 3)]
+
+
+# -- item 15: JUnit with control characters and U+FFFE ----------------------------------
+
+
+def test_junit_is_well_formed_with_control_characters_in_paths_and_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = "b\x1bc\x01\ufffe.md"
+    root = project(
+        tmp_path, **{"a.md": "# 甲\n\n[x](#c%01%EF%BF%BEd)\n", name: "# 乙\n\n[y](#q)\n"}
+    )
+    monkeypatch.chdir(root)
+    code, out, _ = run_cli("check", "--no-cache", "--output-format", "junit", ".")
+    assert code == 1
+    suites = ET.fromstring(out.encode("utf-8"))
+    names = sorted(case.get("name") for case in suites.iter("testcase"))
+    assert names == ["a.md", "b\\x1bc\\x01\\ufffe.md"]
+    listing = "".join(f.text or "" for f in suites.iter("failure"))
+    assert "#c\\x01\\ufffed" in listing
+
+
+# -- item 16: forged lines, workflow commands and escape sequences in text output --------
+
+HOSTILE = (
+    "# 甲\n\n"
+    "[x](<#a%0A::warning file=a.md::Injected>)\n"
+    "[y](<#b%0Aother.md:99:1: FL201 forged>)\n"
+    "[z](#c%1B[31mred%1B]0;title%07)\n"
+    "[w](#d%E2%80%AEabc%E2%80%A8)\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit"])
+def test_decoded_fragments_cannot_forge_lines_or_reach_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    root = project(tmp_path, **{"a.md": HOSTILE, "e\x1b[2Jf.md": "# 乙\n\n[v](#q)\n"})
+    monkeypatch.chdir(root)
+    code, out, _ = run_cli("check", "--no-cache", "--output-format", fmt, ".")
+    assert code == 1
+    for bad in ("\x1b", "\x07", "\u202e", "\u2028", "\r"):
+        assert bad not in out
+    lines = out.splitlines()
+    if fmt == "text":
+        assert len(lines) == 5 and all(
+            line.startswith(("a.md:", "e\\x1b[2Jf.md:")) for line in lines
+        )
+        assert "`#a\\n::warning file=a.md::Injected`" in out
+    if fmt == "github":
+        assert len(lines) == 5 and all(line.startswith("::error file=") for line in lines)
+    assert not any(line.startswith(("::warning", "other.md")) for line in lines)
+
+
+# -- item 17: --diff output applies with git apply and patch ----------------------------
+
+TOC = "# 标题\n\n## 目录\n\n- [一、甲](#一甲)\n\n## 一、甲\n## 二、乙"
+
+
+def test_diff_applies_with_git_and_patch_and_equals_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shapes = {
+        "no newline.md": TOC,  # a space in the name, no final newline
+        "crlf.md": TOC.replace("\n", "\r\n") + "\r\n",
+        "crlf-no-newline.md": TOC.replace("\n", "\r\n"),
+        'quote"d.md': TOC + "\n",
+        "bom.md": "\ufeff" + TOC + "\n",
+    }
+    before = project(tmp_path / "before", **shapes)
+    applied, fixed = tmp_path / "applied", tmp_path / "fixed"
+    shutil.copytree(before, applied)
+    shutil.copytree(before, fixed)
+    monkeypatch.chdir(before)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--diff", "."])
+    assert result.exit_code == 1 and "Would fix 5 diagnostics in 5 files" in result.stderr
+    patch_file = tmp_path / "fix.diff"
+    patch_file.write_bytes(result.stdout_bytes)  # (`.stdout` would turn CRLF into LF)
+
+    git = ["git", "-c", "core.autocrlf=false", "apply", "--check", str(patch_file)]
+    subprocess.run(["git", "init", "-q"], cwd=applied, check=True)
+    assert subprocess.run(git, cwd=applied, capture_output=True, text=True).stderr == ""
+    subprocess.run([*git[:4], str(patch_file)], cwd=applied, check=True)
+    if shutil.which("patch"):
+        dry = ["patch", "-p1", "--dry-run", "-i", str(patch_file)]
+        result = subprocess.run(dry, cwd=before, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    monkeypatch.chdir(fixed)
+    _, _, err = run_cli("check", "--no-cache", "--fix", ".")
+    assert "Fixed 5 diagnostics in 5 files" in err
+    for name in shapes:
+        assert (applied / name).read_bytes() == (fixed / name).read_bytes(), name
