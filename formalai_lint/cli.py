@@ -220,10 +220,15 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     if opts["write_baseline"]:
         from formalai_lint import baseline
 
-        count = baseline.write(opts["write_baseline"], result.diagnostics, targets)
+        hashes = baseline.line_hashes(settings, result.diagnostics)
+        count = baseline.write(
+            opts["write_baseline"], result.diagnostics, targets, all_files, hashes
+        )
         click.echo(f"formalai-lint: wrote {count} entries to {opts['write_baseline']}", err=True)
         sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
-    diagnostics = _compare_baseline(opts["baseline_path"], result.diagnostics, targets)
+    diagnostics = _compare_baseline(
+        opts["baseline_path"], result.diagnostics, targets, settings, all_files
+    )
     fix_note = None
     if opts["fix"] or opts["diff"]:
         from formalai_lint import fix
@@ -283,14 +288,19 @@ def _write_output(path: Path, output: str) -> None:
 
 
 def _compare_baseline(
-    path: Path | None, diagnostics: list[Any], targets: Sequence[str]
+    path: Path | None,
+    diagnostics: list[Any],
+    targets: Sequence[str],
+    settings: Settings,
+    all_files: frozenset[str],
 ) -> list[Any]:
     """The diagnostics not in the baseline file at `path` (all of them without one)."""
     if path is None:
         return diagnostics
     from formalai_lint import baseline
 
-    outcome = baseline.compare(diagnostics, baseline.load(path), targets)
+    hashes = baseline.line_hashes(settings, diagnostics)
+    outcome = baseline.compare(diagnostics, baseline.load(path), targets, all_files, hashes)
     note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
     if outcome.stale:
         note += (

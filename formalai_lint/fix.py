@@ -334,7 +334,8 @@ def from_cli(
             from formalai_lint import baseline
 
             entries = baseline.load(opts["baseline_path"])
-            again = baseline.compare(again, entries, changed).new
+            hashes = baseline.line_hashes(settings, again)
+            again = baseline.compare(again, entries, changed, files, hashes).new
         refreshed = set(changed)
         kept = [d for d in diagnostics if d.path not in refreshed]
         diagnostics = sorted([*kept, *again])

@@ -227,3 +227,53 @@ def test_diff_applies_with_git_and_patch_and_equals_fix(
     assert "Fixed 5 diagnostics in 5 files" in err
     for name in shapes:
         assert (applied / name).read_bytes() == (fixed / name).read_bytes(), name
+
+
+# -- item 14: baseline entries of deleted files -------------------------------------------
+
+OLD = "# 甲\n\n见[缺失的文件](旧文件.md)。\n\n见[缺失的一节](#无此节)。\n"
+
+
+def test_entries_of_a_deleted_file_are_stale_dropped_and_never_cover_a_new_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, **{"a.md": OLD, "b.md": "# 乙\n\n正文。\n"})
+    monkeypatch.chdir(root)
+    assert run_cli("check", "--no-cache", ".", "--write-baseline", "baseline.json")[0] == 0
+    (root / "a.md").unlink()
+
+    for args in ([".", "--baseline", "baseline.json"], ["b.md", "--baseline", "baseline.json"]):
+        code, out, err = run_cli("check", "--no-cache", *args)
+        assert (code, out) == (0, "")
+        assert "2 of its entries no longer occur" in err
+
+    # a new file at the same path, with the same link targets on other lines
+    (root / "a.md").write_text(
+        "# 新的甲\n\n新写的[一句](旧文件.md)。\n\n[另一句](#无此节)\n", "utf-8"
+    )
+    code, out, _ = run_cli("check", "--no-cache", ".", "--baseline", "baseline.json")
+    assert code == 1
+    assert [line.split(": ")[1].split()[0] for line in out.splitlines()] == ["FL202", "FL201"]
+
+    (root / "a.md").unlink()
+    code, _, err = run_cli("check", "--no-cache", "b.md", "--write-baseline", "baseline.json")
+    assert code == 0 and "wrote 0 entries" in err
+    assert json.loads((root / "baseline.json").read_text("utf-8"))["entries"] == []
+
+
+# -- item 19: baseline marker, config NaN, FL001 line of CR files, would-fix count ------
+
+
+@pytest.mark.parametrize("marker", ["true", "1.0"])
+def test_a_baseline_marker_that_is_not_the_integer_1_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, marker: str
+) -> None:
+    root = project(tmp_path, **{"a.md": OLD})
+    (root / "baseline.json").write_text(
+        f'{{"formalai-lint-baseline": {marker}, "entries": []}}', "utf-8"
+    )
+    monkeypatch.chdir(root)
+    code, out, err = run_cli("check", "--no-cache", ".", "--baseline", "baseline.json")
+    assert (code, out) == (2, "")
+    assert err.startswith("formalai-lint: error: `baseline.json` is not a formalai-lint baseline")
+    assert err.count("\n") == 1
