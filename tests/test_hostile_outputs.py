@@ -277,3 +277,50 @@ def test_a_baseline_marker_that_is_not_the_integer_1_is_refused(
     assert (code, out) == (2, "")
     assert err.startswith("formalai-lint: error: `baseline.json` is not a formalai-lint baseline")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ("[levels]\napproximation-tolerance = nan\n", "levels.approximation-tolerance"),
+        ("[levels]\narithmetic-tolerance = -nan\n", "levels.arithmetic-tolerance"),
+        ("[levels.L0]\nconvergence = { min = nan, max = 0.3 }\n", "levels.L0.convergence.min"),
+    ],
+)
+def test_nan_in_the_config_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, toml: str, key: str
+) -> None:
+    root = project(tmp_path, **{"a.md": "# 甲\n"})
+    (root / ".formalai-lint.toml").write_text(toml, "utf-8")
+    monkeypatch.chdir(root)
+    code, out, err = run_cli("check", "--no-cache", ".")
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == f"formalai-lint: error: {root / '.formalai-lint.toml'}: `{key}`: nan is not a number; give a value\n"
+    )
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_fl001_names_the_line_of_cr_and_crlf_files(tmp_path: Path, newline: str) -> None:
+    data = newline.join(["# 甲", "", "正文", "坏字节 "]).encode("utf-8") + b"\xff\n"
+    root = project(tmp_path, **{"a.md": data})
+    [diag] = lint_tree(root).diagnostics
+    assert diag.code == "FL001" and "(line 4)" in diag.message
+
+
+def test_diff_would_fix_as_many_as_fix_fixes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = {
+        "a.md": TOC + "\n\n见[乙](b.md#二、乙节)。\n",  # a TOC fix and a fragment fix
+        "b.md": "# 乙\n\n## 二、乙节\n\n见[甲](<a.md>)与[丙](c.md)。\n",
+        "c.md": "# 丙\n",
+    }
+    counts = []
+    for flag in ("--diff", "--fix"):
+        root = project(tmp_path / flag, **docs)
+        monkeypatch.chdir(root)
+        _, _, err = run_cli("check", "--no-cache", flag, "--unsafe-fixes", ".")
+        counts.append(err.splitlines()[-1].split(" diagnostic")[0].split()[-1])
+    assert counts[0] == counts[1] != "0"
