@@ -9,9 +9,9 @@ Matching counts: two identical broken links in a file need two entries. The file
 sorted, one entry per diagnostic, so that it diffs well in review:
 
     {"formalai-lint-baseline": 1, "entries": [{"path": ..., "code": ..., "text": ...,
-                                               "line": ..., "message": ...}]}
+                                               "line-hash": ..., "message": ...}]}
 
-`message` is there for the reader; it is not matched. An entry without `line` (written by an
+`message` is there for the reader; it is not matched. An entry without `line-hash` (written by an
 older version) matches on path, code and text alone; writing the baseline again adds it.
 Entries of files that no longer exist are stale: counted as such, and dropped by writing.
 """
@@ -94,12 +94,12 @@ def load(path: Path) -> list[dict[str, str]]:
     if not isinstance(entries, list) or not all(
         isinstance(e, dict)
         and all(isinstance(e.get(f), str) for f in fields)
-        and isinstance(e.get("line", ""), str)
+        and isinstance(e.get("line-hash", ""), str)
         for e in entries
     ):
         raise ConfigError(
             f"baseline file `{path}`: `entries` must be a list of objects with string "
-            "`path`, `code`, `text` (and `line`)"
+            "`path`, `code`, `text` (and `line-hash`)"
         )
     return entries
 
@@ -118,8 +118,8 @@ def compare(
     exact: Counter[tuple[str, str, str, str]] = Counter()
     legacy: Counter[Key] = Counter()  # entries without a line hash
     for e in entries:
-        if "line" in e:
-            exact[(e["path"], e["code"], e["text"], e["line"])] += 1
+        if "line-hash" in e:
+            exact[(e["path"], e["code"], e["text"], e["line-hash"])] += 1
         else:
             legacy[(e["path"], e["code"], e["text"])] += 1
     new: list[Diagnostic] = []
@@ -159,13 +159,19 @@ def write(
             "path": d.path,
             "code": d.code,
             "text": key(d)[2],
-            "line": hashes.get((d.path, d.line), ""),
+            "line-hash": hashes.get((d.path, d.line), ""),
             "message": d.message,
         }
         for d in diagnostics
     ]
     entries.sort(
-        key=lambda e: (e["path"], e["code"], e["text"], e.get("line", ""), e.get("message", ""))
+        key=lambda e: (
+            e["path"],
+            e["code"],
+            e["text"],
+            e.get("line-hash", ""),
+            e.get("message", ""),
+        )
     )
     document = {MARKER: VERSION, "entries": entries}
     try:

@@ -87,12 +87,13 @@ class _Scope:
         self.used = False
 
 
+def _clip(text: str) -> str:
+    """`text` as an FL901 message quotes it: its first `QUOTED` characters."""
+    return text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
+
+
 def _written(directive: Directive) -> str:
-    """The comment as an FL901 message quotes it: its first `QUOTED` characters."""
-    text = directive.text
-    if len(text) > QUOTED:
-        text = text[: QUOTED - 1] + "…"
-    return f"`<!-- {text} -->`"
+    return f"`<!-- {_clip(directive.text)} -->`"
 
 
 def _problem(directive: Directive, known: Collection[RuleId]) -> str | None:
@@ -103,9 +104,9 @@ def _problem(directive: Directive, known: Collection[RuleId]) -> str | None:
         return f"unknown suppression {written}: expected one of {expected}"
     for selector in directive.selectors:
         if not is_selector(selector):
-            return f"`{selector}` in {written} is not a rule code, prefix or name"
+            return f"`{_clip(selector)}` in {written} is not a rule code, prefix or name"
         if not any(selector_matches(selector, code, name) for code, name in known):
-            return f"`{selector}` in {written} matches no rule (see `formalai-lint rules`)"
+            return f"`{_clip(selector)}` in {written} matches no rule (see `formalai-lint rules`)"
     return None
 
 

@@ -75,6 +75,13 @@ def test_a_code_repeated_in_one_comment_gives_one_bounded_fl901(tmp_path: Path) 
     assert large < 1_000
 
 
+@pytest.mark.parametrize("selector", ["x" * 50_000, "FL2" + "0" * 50_000])
+def test_a_huge_selector_is_quoted_bounded(tmp_path: Path, selector: str) -> None:
+    root = project(tmp_path, **{"a.md": f"# 甲\n\n<!-- formalai-lint-disable {selector} -->\n"})
+    [diag] = lint_tree(root).diagnostics
+    assert diag.code == "FL901" and len(diag.message) + len(diag.text) < 400
+
+
 # -- item 8: quadratic shapes -----------------------------------------------------------
 
 
