@@ -7,6 +7,7 @@ the bounds are generous and there are no absolute timings."""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -44,14 +45,21 @@ def project(root: Path, **docs: str | bytes) -> Path:
 
 
 def growth(work: Callable[[int], object], n: int) -> float:
-    """How much longer `work(4 * n)` takes than `work(n)` (best of two runs each)."""
+    """How much more CPU time `work(4 * n)` takes than `work(n)`: the best of three runs each,
+    in this process's CPU time (not wall time: other processes on the machine do not count),
+    garbage collection off while measuring."""
 
     def best(size: int) -> float:
         times = []
-        for _ in range(2):
-            start = time.perf_counter()
-            work(size)
-            times.append(time.perf_counter() - start)
+        for _ in range(3):
+            gc.collect()
+            gc.disable()  # a collection landing in one run only would skew the ratio
+            try:
+                start = time.process_time()
+                work(size)
+                times.append(time.process_time() - start)
+            finally:
+                gc.enable()
         return min(times)
 
     return best(4 * n) / best(n)
@@ -90,7 +98,7 @@ def test_40000_inline_anchors_on_one_line_are_linear() -> None:
         doc = Document("a.md", "# 甲\n\n" + "<a id='x'>" * n + "\n")
         assert len(doc.html_anchors) == n
 
-    assert growth(parse, 4_000) < 8
+    assert growth(parse, 4_000) < 10
 
 
 def test_n_disable_next_line_comments_with_n_findings_are_linear() -> None:
@@ -113,7 +121,7 @@ def test_n_disable_next_line_comments_with_n_findings_are_linear() -> None:
         ]
         assert apply(diags, found, _FL901(), RULES, RULES) == []  # type: ignore[arg-type]
 
-    assert growth(run, 2_000) < 8
+    assert growth(run, 2_000) < 10
 
 
 def test_n_unused_disable_comments_naming_fl901_are_linear() -> None:
@@ -128,7 +136,7 @@ def test_n_unused_disable_comments_naming_fl901_are_linear() -> None:
         }
         assert len(apply([], found, _FL901(), RULES, RULES)) == n  # type: ignore[arg-type]
 
-    assert growth(run, 2_000) < 8
+    assert growth(run, 2_000) < 10
 
 
 # -- item 19: a repeated selector ---------------------------------------------------------
