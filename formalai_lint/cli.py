@@ -223,11 +223,14 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     if opts["write_baseline"]:
         from formalai_lint import baseline
 
-        count = baseline.write(opts["write_baseline"], result.diagnostics, targets, settings.root)
+        hashes = baseline.line_hashes(settings, result.diagnostics)
+        count = baseline.write(
+            opts["write_baseline"], result.diagnostics, targets, all_files, hashes, settings.root
+        )
         click.echo(f"formalai-lint: wrote {count} entries to {opts['write_baseline']}", err=True)
         sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
     diagnostics = _compare_baseline(
-        opts["baseline_path"], result.diagnostics, targets, settings.root
+        opts["baseline_path"], result.diagnostics, targets, settings, all_files
     )
     fix_note = None
     if opts["fix"] or opts["diff"]:
@@ -295,14 +298,20 @@ def _write_output(path: Path, output: str, root: Path) -> None:
 
 
 def _compare_baseline(
-    path: Path | None, diagnostics: list[Any], targets: Sequence[str], root: Path
+    path: Path | None,
+    diagnostics: list[Any],
+    targets: Sequence[str],
+    settings: Settings,
+    all_files: frozenset[str],
 ) -> list[Any]:
     """The diagnostics not in the baseline file at `path` (all of them without one)."""
     if path is None:
         return diagnostics
     from formalai_lint import baseline
 
-    outcome = baseline.compare(diagnostics, baseline.load(path, root), targets)
+    hashes = baseline.line_hashes(settings, diagnostics)
+    entries = baseline.load(path, settings.root)
+    outcome = baseline.compare(diagnostics, entries, targets, all_files, hashes)
     note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
     if outcome.stale:
         note += (

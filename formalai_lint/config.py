@@ -129,6 +129,24 @@ def validate(table: Mapping[str, Any], source: str) -> None:
         error = jsonschema.exceptions.best_match(errors)
         key = _key_path(error.absolute_path) or "(top level)"
         raise ConfigError(f"{source}: `{key}`: {_describe(error)}")
+    nan = _nan_key(table)
+    if nan is not None:
+        raise ConfigError(f"{source}: `{_key_path(nan)}`: nan is not a number; give a value")
+
+
+def _nan_key(table: Mapping[str, Any]) -> list[object] | None:
+    """The key path of the first NaN in `table` (TOML's `nan`, which every comparison with a
+    bound or a tolerance would silently pass), or None."""
+    stack: list[tuple[list[object], Any]] = [([], table)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, float) and value != value:
+            return path
+        if isinstance(value, Mapping):
+            stack.extend(([*path, k], v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(value))))
+    return None
 
 
 def _key_path(parts: Sequence[object]) -> str:

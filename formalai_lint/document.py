@@ -396,15 +396,22 @@ def _position(token: Token, offset: int, lines: list[str]) -> tuple[int, int]:
     """Line and column in the file of character `offset` of an inline token's source.
 
     The token's line starts and each line's column base are computed once and kept in
-    `token.meta`: thousands of links on one long line cost linear time, not quadratic.
+    `token.meta`, offset 0's too: thousands of links or inline HTML tags on one long line cost
+    linear time, not quadratic.
     """
     first = token.map[0] if token.map else 0
     content = token.content
     if offset == 0:  # most calls (paragraphs, cells, headings): the first line, no table
-        number = min(first, len(lines) - 1)
-        end = content.find("\n")
-        source_line = content[: end if end >= 0 else len(content)]
-        return number + 1, _column_base(source_line, lines[number]) + 1
+        start = token.meta.get("_start")
+        if start is None:
+            number = min(first, len(lines) - 1)
+            end = content.find("\n")
+            source_line = content[: end if end >= 0 else len(content)]
+            start = token.meta["_start"] = (
+                number + 1,
+                _column_base(source_line, lines[number]) + 1,
+            )
+        return start
     starts = token.meta.get("_line_starts")
     if starts is None:
         starts = token.meta["_line_starts"] = [0, *(m.end() for m in _NEWLINE.finditer(content))]

@@ -271,21 +271,45 @@ def write_atomic(
     return None
 
 
-def _display_lines(data: bytes) -> list[str]:
-    text = SourceBytes.of(data).text.replace("\r\n", "\n").replace("\r", "\n")
-    return [line + "\n" for line in text.split("\n")]
+def _diff_lines(data: bytes) -> list[str]:
+    """The file's lines as git and patch see them: split after each `\\n` only, each line
+    with its ending (a CRLF line keeps its `\\r`; a CR-only file is one line), a UTF-8 BOM
+    kept on the first line, and no empty line after a final newline."""
+    src = SourceBytes.of(data)
+    text = ("\ufeff" if src.bom and src.codec == "utf-8" else "") + src.text
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def _diff_name(prefix: str, name: str) -> str:
+    """`a/name`, C-quoted as git quotes it when it holds a space, quote, backslash or control
+    character (git apply and GNU patch both read quoted names)."""
+    name = prefix + name
+    if not any(c in name for c in ' "\\') and name.isprintable():
+        return name
+    escapes = {'"': '\\"', "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    quoted = "".join(escapes.get(c) or (c if c.isprintable() else _octal(c)) for c in name)
+    return f'"{quoted}"'
+
+
+def _octal(char: str) -> str:
+    return "".join(f"\\{b:03o}" for b in char.encode("utf-8", "surrogateescape"))
 
 
 def unified_diff(fixes: Sequence[FileFix], display: Mapping[str, str]) -> str:
-    """A unified diff of every change, paths as `display` shows them."""
+    """A unified diff of every change, paths as `display` shows them, that `git apply` and
+    `patch -p1` apply: git's `diff --git` header, line endings as in the file, and
+    `\\ No newline at end of file` after a last line without one."""
     chunks = []
     for fix in fixes:
         name = display.get(fix.path, fix.path)
-        chunks.extend(
-            difflib.unified_diff(
-                _display_lines(fix.before), _display_lines(fix.after), f"a/{name}", f"b/{name}"
-            )
-        )
+        old, new = _diff_name("a/", name), _diff_name("b/", name)
+        lines = difflib.unified_diff(_diff_lines(fix.before), _diff_lines(fix.after), old, new)
+        chunks.append(f"diff --git {old} {new}\n")
+        for i, line in enumerate(lines):
+            chunks.append(line)
+            if i >= 2 and not line.endswith("\n"):  # (the first two lines are --- and +++)
+                chunks.append("\n\\ No newline at end of file\n")
     return "".join(chunks)
 
 
@@ -319,7 +343,7 @@ def from_cli(
 
     outcome = run(settings, diagnostics, files, unsafe=opts["unsafe_fixes"], write=not opts["diff"])
     for warning in outcome.warnings:
-        click.echo(f"formalai-lint: warning: {warning}", err=True)
+        click.echo(f"formalai-lint: warning: {report.escape(warning)}", err=True)
     if opts["diff"]:
         cwd = Path.cwd()
         shown = {
@@ -336,7 +360,8 @@ def from_cli(
             from formalai_lint import baseline
 
             entries = baseline.load(opts["baseline_path"], settings.root)
-            again = baseline.compare(again, entries, changed).new
+            hashes = baseline.line_hashes(settings, again)
+            again = baseline.compare(again, entries, changed, files, hashes).new
         refreshed = set(changed)
         kept = [d for d in diagnostics if d.path not in refreshed]
         diagnostics = sorted([*kept, *again])

@@ -4,6 +4,13 @@ Paths are shown relative to the working directory (in CI, the repository root), 
 editors, GitHub annotations and code scanning find the files. Every format is a pure
 function of the diagnostics; the CLI decides where it goes.
 
+What a document or a file name controls (paths, messages, the text they quote) goes through
+`escape` in the text and JUnit formats: control characters, line and paragraph separators,
+bidirectional overrides, U+FFFE/U+FFFF and undecodable bytes are shown as `\\n`, `\\x1b`,
+`\\u202e`…, so a hostile link cannot forge an output line, a CI workflow command or a terminal
+escape sequence, and JUnit stays well-formed XML. (JSON and SARIF escape as JSON does; the
+github format encodes as workflow commands require.)
+
 Rule documentation URLs follow one stable pattern, `RULE_URL.format(code=...)`: the rule's
 reference page `rules/FLxxx.md` in the project's repository.
 """
@@ -13,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -28,6 +36,27 @@ STATISTICS_FORMATS = ("text", "json")
 REPOSITORY = "https://github.com/formalai-lint/formalai-lint"
 RULE_URL = REPOSITORY + "/blob/main/rules/{code}.md"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match[0]
+    n = ord(char)
+    if 0xDC80 <= n <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        return f"\\x{n - 0xDC00:02x}"
+    return _NAMED.get(char) or (f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}")
+
+
+def escape(text: str) -> str:
+    """`text` with every character that could start a new output line, move the cursor, change
+    the terminal, reorder the line or break XML shown as an escape (`\\n`, `\\x1b`, `\\u202e`).
+    Tabs and all printable text, CJK included, are kept."""
+    return _UNSAFE.sub(_escaped, text)
 
 
 def display_path(root: Path, path: str, cwd: Path) -> str:
@@ -70,9 +99,9 @@ def text_line(path: str, d: Diagnostic, color: bool = False) -> str:
 
     code_color = "red" if d.severity == Severity.ERROR else "yellow"
     return (
-        f"{style(path, bold=True)}:{d.line}:{d.column}: {style(d.code, fg=code_color, bold=True)}"
+        f"{style(escape(path), bold=True)}:{d.line}:{d.column}: {style(d.code, fg=code_color, bold=True)}"
         + (" " + style("[*]", fg="cyan") if d.fixable else "")
-        + f" {d.message}"
+        + f" {escape(d.message)}"
         + (" " + style("[warning]", fg="yellow") if d.severity == Severity.WARNING else "")
     )
 
@@ -81,7 +110,8 @@ def text_line(path: str, d: Diagnostic, color: bool = False) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command encoding of `%`, CR and LF; then `escape` for the other controls."""
+    return escape(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -190,7 +220,8 @@ def sarif(shown: Sequence[tuple[str, Diagnostic]], cwd: Path) -> dict[str, objec
 
 def junit(shown: Sequence[tuple[str, Diagnostic]], files: Iterable[str]) -> str:
     """One testcase per checked file; it fails when the file has an error-severity
-    diagnostic. Every diagnostic of the file is listed (warnings in system-out otherwise)."""
+    diagnostic. Every diagnostic of the file is listed (warnings in system-out otherwise).
+    Paths and messages are `escape`d: the XML holds no character XML 1.0 forbids."""
     import xml.etree.ElementTree as ET  # here: only JUnit output needs it (start-up time)
 
     by_file: dict[str, list[Diagnostic]] = {path: [] for path in files}
@@ -206,14 +237,15 @@ def junit(shown: Sequence[tuple[str, Diagnostic]], files: Iterable[str]) -> str:
     suites.set("failures", str(failures))
     for path in sorted(by_file):
         diags = by_file[path]
-        case = ET.SubElement(suite, "testcase", name=path, classname="formalai-lint", file=path)
+        name = escape(path)
+        case = ET.SubElement(suite, "testcase", name=name, classname="formalai-lint", file=name)
         if not diags:
             continue
         listing = "\n".join(text_line(path, d) for d in diags)
         errors = sum(d.severity == Severity.ERROR for d in diags)
         if errors:
             failure = ET.SubElement(case, "failure", type="formalai-lint")
-            failure.set("message", f"{errors} error{'s' * (errors != 1)} in {path}")
+            failure.set("message", f"{errors} error{'s' * (errors != 1)} in {name}")
             failure.text = listing
         else:
             ET.SubElement(case, "system-out").text = listing

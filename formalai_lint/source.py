@@ -31,7 +31,7 @@ def decode(data: bytes) -> str:
             raise UnreadableError(f"invalid UTF-16 at byte {e.start}", "invalid UTF-16") from None
         nul = text.find("\0")
         if nul >= 0:
-            line = text.count("\n", 0, nul) + 1
+            line = _line_number(text[:nul])
             raise UnreadableError(f"binary data: NUL character on line {line}", "binary data")
         return text
     nul = data.find(b"\0")
@@ -47,8 +47,13 @@ def decode(data: bytes) -> str:
 
 
 def _line_of(data: bytes, offset: int) -> str:
-    line = data.count(b"\n", 0, offset) + 1
-    return f" (line {line})"
+    return f" (line {_line_number(data[:offset].decode('latin-1'))})"
+
+
+def _line_number(before: str) -> int:
+    """The line the text after `before` is on: CRLF, CR and LF each end a line, as in the
+    document model."""
+    return before.count("\n") + before.count("\r") - before.count("\r\n") + 1
 
 
 def read(path: Path, root: Path | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:

@@ -9,14 +9,20 @@
 Selectors are rule codes, code prefixes (`FL5`) or rule names, separated by spaces or commas;
 none means every rule. Text after a `:` or ` -- ` is a free-form reason. `enable` without selectors
 closes every open `disable`; with selectors it closes the `disable`s of those same selectors.
+A selector repeated in one comment counts once.
 
 A file's directives travel in its `DocFacts` (JSON-able), so suppressions apply to the
 diagnostics of project rules as well as file rules. A selector that suppresses nothing is
-reported as FL901, as is a malformed directive.
+reported as FL901, as is a malformed directive: at most one FL901 per selector of a
+comment, and its message quotes at most `QUOTED` characters of the comment.
+
+Matching is linear: the scopes of a file are grouped per rule they match, and the diagnostics
+of each rule are swept in line order against its scopes (no scope × diagnostic product).
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -34,6 +40,7 @@ ALL = "ALL"  # the selector of a directive that names no rule
 UNSUPPRESSIBLE = frozenset({"FL002"})  # a crashing rule is always shown
 _DIRECTIVE = re.compile(r"formalai-lint-([a-z-]*)(.*)", re.S)
 _END = sys.maxsize
+QUOTED = 80  # characters of a comment quoted in an FL901 message
 
 RuleId = tuple[str, str]  # (code, name)
 
@@ -55,7 +62,7 @@ def directives(comments: Iterable[Comment]) -> tuple[Directive, ...]:
         match = _DIRECTIVE.match(comment.text)
         if match:
             names = re.split(r":|\s--\s", match[2], maxsplit=1)[0]  # then a reason
-            selectors = tuple(s for s in re.split(r"[\s,]+", names) if s)
+            selectors = tuple(dict.fromkeys(s for s in re.split(r"[\s,]+", names) if s))
             found.append(
                 Directive(
                     match[1],
@@ -79,23 +86,27 @@ class _Scope:
         self.last = last
         self.used = False
 
-    def covers(self, diag: Diagnostic) -> bool:
-        return self.first <= diag.line <= self.last and selector_matches(
-            self.selector, diag.code, diag.name
-        )
+
+def _clip(text: str) -> str:
+    """`text` as an FL901 message quotes it: its first `QUOTED` characters."""
+    return text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
+
+
+def _written(directive: Directive) -> str:
+    return f"`<!-- {_clip(directive.text)} -->`"
 
 
 def _problem(directive: Directive, known: Collection[RuleId]) -> str | None:
     """Why a directive is malformed, or None."""
-    written = f"`<!-- {directive.text} -->`"
+    written = _written(directive)
     if directive.kind not in KINDS:
         expected = ", ".join(f"formalai-lint-{k}" for k in KINDS)
         return f"unknown suppression {written}: expected one of {expected}"
     for selector in directive.selectors:
         if not is_selector(selector):
-            return f"`{selector}` in {written} is not a rule code, prefix or name"
+            return f"`{_clip(selector)}` in {written} is not a rule code, prefix or name"
         if not any(selector_matches(selector, code, name) for code, name in known):
-            return f"`{selector}` in {written} matches no rule (see `formalai-lint rules`)"
+            return f"`{_clip(selector)}` in {written} matches no rule (see `formalai-lint rules`)"
     return None
 
 
@@ -103,16 +114,16 @@ def _scopes(found: Sequence[Directive]) -> tuple[list[_Scope], list[tuple[Direct
     """The line ranges the directives of one file cover, and the enables that close nothing."""
     scopes: list[_Scope] = []
     stray: list[tuple[Directive, str]] = []
-    open_: list[_Scope] = []
+    open_: dict[str, list[_Scope]] = {}  # selector -> its open `disable` scopes
     for d in found:
         selectors = d.selectors or (ALL,)
         if d.kind == "enable":
-            closing = [s for s in open_ if not d.selectors or s.selector in d.selectors]
+            closing = [s for sel in (d.selectors or list(open_)) for s in open_.pop(sel, [])]
             for scope in closing:
                 scope.last = d.end_line
-                open_.remove(scope)
             if not closing:
-                stray.append((d, f"`<!-- {d.text} -->` closes no `formalai-lint-disable` above it"))
+                message = f"{_written(d)} closes no `formalai-lint-disable` above it"
+                stray.append((d, message))
             continue
         first, last = {
             "disable": (d.line, _END),
@@ -123,7 +134,8 @@ def _scopes(found: Sequence[Directive]) -> tuple[list[_Scope], list[tuple[Direct
         new = [_Scope(d, selector, first, last) for selector in selectors]
         scopes.extend(new)
         if d.kind == "disable":
-            open_.extend(new)
+            for scope in new:
+                open_.setdefault(scope.selector, []).append(scope)
     return scopes, stray
 
 
@@ -150,44 +162,94 @@ def apply(
         scopes[path], stray = _scopes(valid)
         problems.extend((path, d, message) for d, message in stray)
 
-    kept = [diag for diag in diagnostics if not _suppressed(diag, scopes.get(diag.path, []))]
+    diagnostics = list(diagnostics)
+    suppressed = _cover(diagnostics, [None] * len(diagnostics), scopes)
+    kept = [diag for diag, covered in zip(diagnostics, suppressed, strict=True) if not covered]
     if fl901 is None:
         return kept
 
     # (the scope it is about, if any; the directive; the FL901 diagnostic)
     candidates: list[tuple[_Scope | None, Directive, Diagnostic]] = []
     for path, d, message in problems:
-        candidates.append((None, d, fl901.diagnostic(path, d.line, d.column, message, d.text)))
+        text = d.text[:QUOTED]
+        candidates.append((None, d, fl901.diagnostic(path, d.line, d.column, message, text)))
     for path, file_scopes in scopes.items():
         for scope in file_scopes:
             if scope.used or not _names_enabled(scope.selector, enabled):
                 continue
             d = scope.directive
             what = "" if scope.selector == ALL else f"`{scope.selector}` in "
-            message = f"{what}`<!-- {d.text} -->` suppresses nothing"
-            text = f"{scope.selector} {d.text}"
+            message = f"{what}{_written(d)} suppresses nothing"
+            text = f"{scope.selector} {d.text[:QUOTED]}"
             candidates.append((scope, d, fl901.diagnostic(path, d.line, d.column, message, text)))
     # FL901 is silenced only by a directive that names it (a bare one does not count), and
     # never by the directive the diagnostic is about.
-    silenced = set()
-    for i, (_, d, diag) in enumerate(candidates):
-        for scope in scopes.get(diag.path, []):
-            if scope.selector != ALL and scope.directive is not d and scope.covers(diag):
-                scope.used = True
-                silenced.add(i)
-    for i, (scope, _, diag) in enumerate(candidates):
-        if i not in silenced and (scope is None or not scope.used):
+    named = {path: [s for s in ss if s.selector != ALL] for path, ss in scopes.items()}
+    silenced = _cover([diag for _, _, diag in candidates], [d for _, d, _ in candidates], named)
+    for (scope, _, diag), quiet in zip(candidates, silenced, strict=True):
+        if not quiet and (scope is None or not scope.used):
             kept.append(diag)
     return kept
 
 
-def _suppressed(diag: Diagnostic, scopes: Sequence[_Scope]) -> bool:
-    if diag.code in UNSUPPRESSIBLE:
-        return False
-    covering = [s for s in scopes if s.covers(diag)]
-    for scope in covering:
-        scope.used = True
-    return bool(covering)
+def _cover(
+    diagnostics: Sequence[Diagnostic],
+    owners: Sequence[Directive | None],
+    scopes: Mapping[str, Sequence[_Scope]],
+) -> list[bool]:
+    """Whether each diagnostic is covered by a scope (of its file, matching its rule) of a
+    directive other than its owner; every such covering scope is marked used.
+
+    Per (path, rule), the diagnostics are visited in line order while the scopes are added in
+    order of their first line: the covering scope that ends last (one of another directive
+    than the best's, too) answers "covered?", and a heap of the scopes not yet marked, by
+    last line, gives the ones to mark. Each scope enters a rule's heap once: O((S + D) log S).
+    """
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, diag in enumerate(diagnostics):
+        if diag.code not in UNSUPPRESSIBLE:
+            groups.setdefault((diag.path, diag.code, diag.name), []).append(i)
+    covered = [False] * len(diagnostics)
+    for (path, code, name), members in groups.items():
+        matching = sorted(
+            (s for s in scopes.get(path, ()) if selector_matches(s.selector, code, name)),
+            key=lambda s: s.first,
+        )
+        if not matching:
+            continue
+        members.sort(key=lambda i: diagnostics[i].line)
+        best: _Scope | None = None  # the added scope that ends last
+        second: _Scope | None = None  # the one that ends last among other directives'
+        unmarked: list[tuple[int, int, _Scope]] = []  # (last, order, scope)
+        added = 0
+        for i in members:
+            line, owner = diagnostics[i].line, owners[i]
+            while added < len(matching) and matching[added].first <= line:
+                scope = matching[added]
+                if best is None or scope.last > best.last:
+                    if best is not None and best.directive is not scope.directive:
+                        second = best
+                    best = scope
+                elif scope.directive is not best.directive and (
+                    second is None or scope.last > second.last
+                ):
+                    second = scope
+                heapq.heappush(unmarked, (scope.last, added, scope))
+                added += 1
+            while unmarked and unmarked[0][0] < line:
+                heapq.heappop(unmarked)  # ends above: covers no later line either
+            cover = best if best is None or best.directive is not owner else second
+            covered[i] = cover is not None and cover.last >= line
+            own = []
+            while unmarked:
+                entry = heapq.heappop(unmarked)
+                if entry[2].directive is owner:
+                    own.append(entry)
+                else:
+                    entry[2].used = True
+            for entry in own:
+                heapq.heappush(unmarked, entry)
+    return covered
 
 
 def _names_enabled(selector: str, enabled: Collection[RuleId]) -> bool:

@@ -98,7 +98,8 @@ def test_compare_matches_text_not_lines_and_counts_multiplicity() -> None:
         return Diagnostic("a.md", line, 1, "FL202", f"`{text}` does not exist", text=text)
 
     entries = [{"path": "a.md", "code": "FL202", "text": "x.md"}]
-    outcome = compare([d(40, "x.md"), d(50, "x.md"), d(60, "y.md")], entries, {"a.md"})
+    found = [d(40, "x.md"), d(50, "x.md"), d(60, "y.md")]
+    outcome = compare(found, entries, {"a.md"}, {"a.md"}, {})
     assert [(x.line, x.text) for x in outcome.new] == [(50, "x.md"), (60, "y.md")]
     assert (outcome.matched, outcome.stale) == (1, 0)
 

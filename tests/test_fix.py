@@ -96,7 +96,7 @@ def test_diff_prints_a_diff_writes_nothing_and_exits_1(tmp_path: Path) -> None:
     code, out, err = _run("--diff", str(root))
     assert code == 1
     assert "+  - [二、乙](#二乙)" in out
-    assert out.startswith("--- a/") and "+++ b/" in out
+    assert out.startswith("diff --git a/") and "\n--- a/" in out and "\n+++ b/" in out
     assert "Would fix 1 diagnostic in 1 file" in err
     assert (root / "doc.md").read_text() == STALE
 
