@@ -51,6 +51,8 @@ def load(path: Path) -> list[dict[str, str]]:
         raise ConfigError(f"cannot read baseline file `{path}`: {e}") from None
     except json.JSONDecodeError as e:
         raise ConfigError(f"baseline file `{path}` is not valid JSON: {e}") from None
+    except RecursionError:  # e.g. 100,000 nested `[`: no baseline nests like that
+        raise ConfigError(f"baseline file `{path}` nests too deeply to be a baseline") from None
     if not isinstance(data, dict) or data.get(MARKER) != VERSION:
         raise ConfigError(
             f"`{path}` is not a formalai-lint baseline (expected a JSON object with "
