@@ -92,14 +92,16 @@ class Started:
         return proc
 
     def clean(self) -> None:
+        # Orphaned workers first: they may hold the pipes that `communicate` reads to the end.
         for proc in self.procs:
             self.workers.extend(children(proc.pid))
             if proc.poll() is None:
                 proc.kill()
-            proc.communicate()
         for pid in self.workers:
             if _state(pid):
                 os.kill(pid, signal.SIGKILL)
+        for proc in self.procs:
+            proc.communicate()
 
 
 @pytest.fixture
