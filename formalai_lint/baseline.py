@@ -90,6 +90,8 @@ def load(path: Path, root: Path | None = None) -> list[dict[str, str]]:
         raise ConfigError(f"cannot read baseline file `{path}`: {e}") from None
     except json.JSONDecodeError as e:
         raise ConfigError(f"baseline file `{path}` is not valid JSON: {e}") from None
+    except RecursionError:  # e.g. 100,000 nested `[`: no baseline nests like that
+        raise ConfigError(f"baseline file `{path}` nests too deeply to be a baseline") from None
     marker = data.get(MARKER) if isinstance(data, dict) else None
     if type(marker) is not int or marker != VERSION:  # not `true`, not `1.0`
         raise ConfigError(

@@ -1,7 +1,8 @@
 """The command line: `formalai-lint [PATH]...`, `formalai-lint rules`, `formalai-lint rule CODE`.
 
 Exit codes: 0 no error-severity diagnostics, 1 at least one, 2 a usage, configuration or
-internal error (never a traceback for a user's mistake; `-v` shows tracebacks of crashes).
+internal error (never a traceback for a user's mistake; `-v` shows tracebacks of crashes),
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from formalai_lint.workers import RunOptions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+MAX_JOBS = 1024  # a larger --jobs is a usage error (the pool is capped at the CPUs anyway)
 
 
 class _UsageError(click.UsageError):
@@ -72,7 +75,10 @@ def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except ConfigError as e:
             click.echo(f"formalai-lint: error: {e}", err=True)
             sys.exit(EXIT_ERROR)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C: the workers were stopped on the way out
+            click.echo("formalai-lint: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as e:
             if kwargs.get("verbose"):
@@ -150,8 +156,9 @@ def main() -> None:
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(min=1),
-    help="Worker processes for parsing  [default: the number of CPUs; 1 runs in-process]",
+    type=click.IntRange(min=1, max=MAX_JOBS),
+    help="Worker processes for parsing, at most one per CPU and per file to parse"
+    "  [default: the number of CPUs; 1 runs in-process]",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option(
@@ -253,7 +260,7 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     if opts["output_file"]:
         _write_output(opts["output_file"], output, settings.root)
     else:
-        click.echo(output, nl=False, color=color)
+        _print_output(output, color)
     click.echo(report.summary(diagnostics, result.files_checked), err=True)
     if fix_note:
         click.echo(fix_note, err=True)
@@ -288,6 +295,20 @@ def _printable(d: Any) -> Any:
     """`d` with its path and texts encodable as UTF-8 (see `safeio.printable`)."""
     fixed = {k: printable(getattr(d, k)) for k in ("path", "message", "text")}
     return d if all(fixed[k] is getattr(d, k) for k in fixed) else replace(d, **fixed)
+
+
+def _print_output(output: str, color: bool) -> None:
+    """The output on stdout; a stdout that cannot take it (a full disk, /dev/full, a closed
+    pipe) is a one-line error, exit 2, not a traceback at exit."""
+    try:
+        click.echo(output, nl=False, color=color)
+        sys.stdout.flush()
+    except OSError as e:
+        # What is still buffered would fail again when Python flushes stdout at exit.
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+        raise ConfigError(f"cannot write to stdout: {e.strerror or e}") from None
 
 
 def _write_output(path: Path, output: str, root: Path) -> None:

@@ -22,6 +22,8 @@ from formalai_lint.diagnostic import Severity
 from formalai_lint.document import DEFAULT_RELATED_PATTERN, DEFAULT_TOC_PATTERN, ParseOptions
 from formalai_lint.source import DEFAULT_MAX_BYTES, locate
 
+DEFAULT_MAX_SECONDS = 10.0  # CPU seconds per file; the `max-file-seconds` setting changes it
+
 CONFIG_FILES = (".formalai-lint.toml", "pyproject.toml")
 DEFAULT_ARCHIVE_FOLDERS = ("archive", ".archive", "backup", "归档")
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -44,6 +46,7 @@ class Settings:
     toc_pattern: str = DEFAULT_TOC_PATTERN
     related_pattern: str = DEFAULT_RELATED_PATTERN
     max_file_size: int = DEFAULT_MAX_BYTES  # bytes; larger files get FL003 and are not read
+    max_file_seconds: float = DEFAULT_MAX_SECONDS  # CPU seconds; a slower file gets FL005
     table: Mapping[str, Any] = field(default_factory=dict)  # the whole validated config table
     archive_folders: tuple[str, ...] = DEFAULT_ARCHIVE_FOLDERS  # never suggested from outside
 
@@ -260,6 +263,7 @@ def load_settings(
         toc_pattern=table.get("toc-heading", DEFAULT_TOC_PATTERN),
         related_pattern=table.get("related-heading", DEFAULT_RELATED_PATTERN),
         max_file_size=table.get("max-file-size", DEFAULT_MAX_BYTES),
+        max_file_seconds=table.get("max-file-seconds", DEFAULT_MAX_SECONDS),
         table=table,
         archive_folders=tuple(table.get("archive-folders", DEFAULT_ARCHIVE_FOLDERS)),
     )

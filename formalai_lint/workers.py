@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
@@ -34,6 +36,7 @@ from formalai_lint.config import ConfigError, Settings
 from formalai_lint.engine import FileResult, lint_file
 from formalai_lint.rule import FileRule
 from formalai_lint.rules.internal_error import InternalError
+from formalai_lint.rules.time_budget_exceeded import TimeBudgetExceeded
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 PARALLEL_MIN_BYTES = 256 * 1024
 TASKS_PER_WORKER = 32  # chunks per worker: small enough to balance, large enough to batch
 PROGRESS_AFTER = 1.0  # seconds before a progress bar appears
+PARENT_POLL = 0.5  # seconds between a worker's checks that its parent is still alive
 
 Outcome = tuple[FileResult, list[str]]  # a file's result and the tracebacks of crashed rules
 # A linted file: path, outcome, and (when caching) its content hash taken after linting and
@@ -57,6 +61,12 @@ class RunOptions(NamedTuple):
     cache_dir: Path | None = None  # None: no cache
     progress: bool = False
     verbose: bool = False  # say why the cache is not used
+
+
+def pool_size(jobs: int, files: int) -> int:
+    """Workers for `files` documents: never more than the documents or the CPUs (`-j 1000`
+    on 2 CPUs starts 2 workers)."""
+    return max(1, min(jobs, files, default_jobs()))
 
 
 def default_jobs() -> int:
@@ -129,11 +139,13 @@ class Phase1:
         self._gc.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
         self._gc.__exit__(None, None, None)
         self.progress.close()
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            if kind is not None:  # interrupted (Ctrl-C) or failed: stop the workers now
+                _kill_workers(self._pool)
+            self._pool.shutdown(wait=kind is None, cancel_futures=True)
             self._pool = None
 
     def save(self, files: frozenset[str]) -> None:
@@ -194,17 +206,21 @@ class Phase1:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
         from concurrent.futures.process import BrokenProcessPool
 
+        jobs = pool_size(self.options.jobs, len(paths))
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                self.options.jobs,
+                jobs,
                 mp_context=_context(),
                 initializer=_init_worker,
-                initargs=(self.settings,),
+                initargs=(self.settings, os.getpid(), self.options.verbose),
             )
-        pending: set[Future[list[Linted]]] = {
-            self._pool.submit(_lint_chunk, chunk, hashing)
-            for chunk in _chunks(paths, sizes, self.options.jobs * TASKS_PER_WORKER)
-        }
+        chunks = _chunks(paths, sizes, jobs * TASKS_PER_WORKER)
+        # Workers are forked on the first submit: SIGINT is blocked meanwhile, so that a
+        # Ctrl-C never reaches a worker before it has set itself to ignore it.
+        with _blocking(signal.SIGINT):
+            pending: set[Future[list[Linted]]] = {
+                self._pool.submit(_lint_chunk, chunk, hashing) for chunk in chunks
+            }
         try:
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -268,11 +284,72 @@ def _collecting_less() -> Iterator[None]:
 _worker: tuple[Settings, list[FileRule]] | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    # The executor has no public way to stop busy workers before Python 3.14.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.kill()
+
+
+@contextmanager
+def _blocking(signum: int) -> Iterator[None]:
+    """Block `signum` in this thread meanwhile (children forked meanwhile inherit the mask);
+    a signal that arrives is delivered when it is unblocked."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _init_worker(settings: Settings, parent: int, verbose: bool) -> None:
     global _worker
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _detach_output(verbose)
     _collecting_less().__enter__()  # for the life of the worker process
     rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
     _worker = (settings, rules)  # type: ignore[misc]
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive the run: when the parent dies (kill -9, the OOM killer, a
+    CI cancel), the kernel kills the worker (Linux: PR_SET_PDEATHSIG); elsewhere, and as a
+    fallback, a thread notices the new parent pid within PARENT_POLL seconds."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="formalai-lint-parent-watch", daemon=True).start()
+
+
+def _detach_output(verbose: bool) -> None:
+    """Workers print nothing (results go back through the pool), so they do not keep the
+    caller's stdout open, nor stderr unless -v logs from them: a reader of the output sees
+    its end when the parent exits, whatever the workers do."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1,) if verbose else (1, 2):
+            os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 def _lint_chunk(paths: list[str], hashing: bool) -> list[Linted]:
@@ -282,10 +359,18 @@ def _lint_chunk(paths: list[str], hashing: bool) -> list[Linted]:
 
 
 def _lint_one(settings: Settings, rules: Sequence[FileRule], path: str, hashing: bool) -> Linted:
-    """`lint_file`, with its content hash taken afterwards; a crash outside the rules (in
-    parsing) becomes FL002 for that file, the same in a worker as in-process."""
+    """`lint_file` within the file's CPU budget, with its content hash taken afterwards; a
+    crash outside the rules (in parsing) becomes FL002 for that file, and a file over its
+    budget FL005 (never cached), the same in a worker as in-process."""
     try:
-        outcome = lint_file(settings, path, rules)
+        with cpu_budget(settings.max_file_seconds):
+            outcome = lint_file(settings, path, rules)
+    except BudgetExceeded:
+        gc.collect()  # what the interrupted parse left behind, before the next file
+        seconds = f"{settings.max_file_seconds:g}"
+        message = f"not linted: took more than max-file-seconds = {seconds} s of CPU time"
+        diag = TimeBudgetExceeded(settings).diagnostic(path, 1, 1, message, "over max-file-seconds")
+        return path, (FileResult(path, None, [diag]), []), None, None
     except Exception as e:
         message = f"parsing crashed: {type(e).__name__}: {e}"
         diag = InternalError(settings).diagnostic(path, 1, 1, message, "parse")
@@ -294,6 +379,43 @@ def _lint_one(settings: Settings, rules: Sequence[FileRule], path: str, hashing:
         return path, outcome, None, None
     digest = content_hash(settings.root / path, settings.max_file_size, settings.root)
     return path, outcome, digest, encode(outcome[0])
+
+
+class BudgetExceeded(BaseException):
+    """A file's CPU budget ran out. A BaseException, like KeyboardInterrupt, so that no
+    `except Exception` in a rule or in the parser can swallow it."""
+
+
+_CAN_TIME = hasattr(signal, "setitimer") and hasattr(signal, "SIGPROF")
+
+
+@contextmanager
+def cpu_budget(seconds: float | None) -> Iterator[None]:
+    """Raise BudgetExceeded in the body once this process has spent `seconds` of CPU time
+    in it. markdown-it-py's parse cannot be stopped cooperatively, but it is Python code, and
+    Python runs a signal handler between two bytecodes (the regular expression engine checks
+    for signals too): a CPU-time timer (ITIMER_PROF, so a busy machine does not shorten the
+    budget) interrupts any parse or rule promptly, in a worker as in-process. The timer
+    repeats every 0.1 s until the body ends, in case one exception is swallowed (a bare
+    `except:`, a `__del__`). Only in the main thread, where Python delivers signals, and
+    where the platform has the timer; elsewhere the body runs without a budget."""
+    if not seconds or not _CAN_TIME or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    armed = True
+
+    def expire(signum: int, frame: object) -> None:
+        if armed:
+            raise BudgetExceeded
+
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds, 0.1)
+    try:
+        yield
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 class Progress:
