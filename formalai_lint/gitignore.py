@@ -17,6 +17,7 @@ from pathlib import Path
 from pathspec import GitIgnoreSpec
 
 from formalai_lint import source
+from formalai_lint.links import ancestors
 
 
 def ignored_folders(folders: Iterable[str], texts: dict[str, str]) -> frozenset[str]:
@@ -26,10 +27,10 @@ def ignored_folders(folders: Iterable[str], texts: dict[str, str]) -> frozenset[
     ignored: set[str] = set()
     for folder in sorted(folders, key=lambda f: f.count("/")):
         parent = posixpath.dirname(folder)
-        if not folder or any(p in ignored for p in _above(parent)):
+        if not folder or any(p in ignored for p in ancestors(parent)):
             continue
         verdict = False
-        for base in reversed(_above(parent)):  # the root's .gitignore first, deeper ones win
+        for base in reversed(ancestors(parent)):  # the root's .gitignore first, deeper ones win
             spec = specs.get(base)
             if spec is not None:
                 relative = folder[len(base) + 1 :] if base else folder
@@ -39,14 +40,6 @@ def ignored_folders(folders: Iterable[str], texts: dict[str, str]) -> frozenset[
         if verdict:
             ignored.add(folder)
     return frozenset(ignored)
-
-
-def _above(folder: str) -> list[str]:
-    result = [folder]
-    while folder:
-        folder = posixpath.dirname(folder)
-        result.append(folder)
-    return result
 
 
 def read_ignored(

@@ -146,7 +146,7 @@ def _has_word(name: str, word: str) -> bool:
     return False
 
 
-def _ancestors(folder: str) -> list[str]:
+def ancestors(folder: str) -> list[str]:
     """`folder` and every folder above it, up to the root (""), deepest first."""
     result = [folder]
     while folder:
@@ -159,7 +159,7 @@ def is_hidden(path: str, hidden: frozenset[str]) -> str | None:
     """The outermost hidden folder `path` is in (or is), else None."""
     if not hidden:
         return None
-    inside = [folder for folder in _ancestors(path) if folder in hidden]
+    inside = [folder for folder in ancestors(path) if folder in hidden]
     return inside[-1] if inside else None
 
 
@@ -197,7 +197,7 @@ class FileIndex:
             group = self._groups[tail] = ({}, {})
             for path in self._by_tail[tail]:
                 by_folder = group[1 if is_hidden(path, self.hidden) else 0]
-                for depth, folder in enumerate(_ancestors(posixpath.dirname(path))):
+                for depth, folder in enumerate(ancestors(posixpath.dirname(path))):
                     buckets = by_folder.setdefault(folder, {})
                     old = buckets.get(depth, _Bucket(0, ()))
                     buckets[depth] = _Bucket(old.count + 1, tuple(sorted((*old.first, path)))[:2])
@@ -214,7 +214,7 @@ class FileIndex:
         outer = is_hidden(here, self.hidden)  # hidden paths are eligible inside it only
         # Folders to look in: every folder above `source` for the paths outside hidden
         # folders, and the folders from `source` up to `outer` for those inside.
-        above = _ancestors(here)
+        above = ancestors(here)
         inside = above[: above.index(outer) + 1] if outer is not None else []
         best: tuple[int, str] | None = None
         for by_folder, folders in zip(group, (above, inside), strict=True):
