@@ -42,11 +42,13 @@ _HTML_ANCHOR = re.compile(
 _QUOTE_MARKERS = re.compile(r"^\s*(?:>\s?)*")
 _NEWLINES = re.compile(r"\r\n?")
 # A parenthesised note that a link's target is still to be written: `（待创建）`, `(planned)`.
-PLANNED = re.compile(
-    r"[（(]\s*(?:待创建|待编写|待补充|待完善|计划中|规划中|即将\w{0,2}|TODO|TBD|coming soon"
-    r"|planned|to be (?:written|created))\s*[）)]",
-    re.IGNORECASE,
+_PLANNED_WORDS = (
+    r"(?:待创建|待编写|待补充|待完善|计划中|规划中|即将\w{0,2}|TODO|TBD|coming soon"
+    r"|planned|to be (?:written|created))"
 )
+PLANNED = re.compile(r"[（(]\s*" + _PLANNED_WORDS + r"\s*[）)]", re.IGNORECASE)
+# A to-do tag written as a link to itself: `[需更新](需更新)`, `[TODO](TODO)`.
+PLANNED_TAG = re.compile(r"需更新|待更新|" + _PLANNED_WORDS, re.IGNORECASE)
 _NEWLINE = re.compile("\n")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _TEXT_TOKENS = frozenset(("text", "code_inline", "math_inline", "math_inline_double"))

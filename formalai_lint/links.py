@@ -14,7 +14,7 @@ from fnmatch import translate
 from functools import lru_cache
 from typing import NamedTuple
 
-from formalai_lint.document import Link
+from formalai_lint.document import PLANNED_TAG, Link
 from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.rule import Project
 
@@ -49,10 +49,15 @@ def join(source: str, path: str) -> str | None:
 
 def unchecked(link: Link) -> bool:
     """Links not to check: a template's slot to fill in, its whole text in square brackets
-    (`[[相关概念1]](./x.md)`), and a link its line marks as still to be written
-    (`[TLA+ 指南](./tla.md)（待创建）`, `(planned)`)."""
+    (`[[相关概念1]](./x.md)`), a link its line marks as still to be written
+    (`[TLA+ 指南](./tla.md)（待创建）`, `(planned)`), and a to-do tag written as a link to
+    itself (`[需更新](需更新)`: a note to the author, not a reference)."""
     text = link.text.strip()
-    return link.planned or (len(text) > 2 and text.startswith("[") and text.endswith("]"))
+    return (
+        link.planned
+        or (len(text) > 2 and text.startswith("[") and text.endswith("]"))
+        or (text == link.target and PLANNED_TAG.fullmatch(text) is not None)
+    )
 
 
 def resolve(project: Project, source: str, link: Link) -> Resolution:
