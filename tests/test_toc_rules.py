@@ -125,7 +125,7 @@ def test_nesting_slip_is_reported_once_with_the_entries_it_moves() -> None:
             6,
             "TOC entry `二、基础` (and the 2 entries after it, shifted the same way) is at"
             " depth 0, but its heading is H3 under `一、引言` (H2), at depth 1 in the headings'"
-            " outline: either the entry's depth or the heading's level is off",
+            " outline: either the entries' depth or the headings' levels are off",
         )
     ]
 

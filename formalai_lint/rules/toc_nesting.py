@@ -117,7 +117,9 @@ def _message(
     facts = f"{subject} is at depth {entry.depth}, but its heading is H{heading.level}{under}"
     if witness:
         return f"{facts}: expected depth {expected}, as the TOC lists the headings beside it"
-    return (
-        f"{facts}, at depth {expected} in the headings' outline:"
-        " either the entry's depth or the heading's level is off"
+    sides = (
+        "the entries' depth or the headings' levels are"
+        if others
+        else "the entry's depth or the heading's level is"
     )
+    return f"{facts}, at depth {expected} in the headings' outline: either {sides} off"
