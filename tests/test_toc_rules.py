@@ -9,6 +9,7 @@ import pytest
 from formalai_lint.config import Settings
 from formalai_lint.document import Document, toc_title
 from formalai_lint.rules.toc_missing_entry import TocMissingEntry
+from formalai_lint.rules.toc_nesting import TocNesting
 from formalai_lint.rules.toc_stale_entry import TocStaleEntry
 from formalai_lint.rules.toc_text_mismatch import TocTextMismatch
 
@@ -111,3 +112,34 @@ def test_entry_text_compared_as_github_shows_it(entry: str, heading: str) -> Non
 def test_numbered_item_number_stands_for_the_ordinal_only_when_equal() -> None:
     text = "# T\n\n## 目录\n\n1. [引言](#1-引言)\n2. [方法](#3-方法)\n\n## 1. 引言\n\n## 3. 方法\n"
     assert [line for line, _ in messages(TocTextMismatch, text)] == [6]
+
+
+def test_nesting_slip_is_reported_once_with_the_entries_it_moves() -> None:
+    text = (
+        "# T\n\n## 目录\n\n- [一、引言](#一引言)\n- [二、基础](#二基础)\n- [三、方法](#三方法)\n"
+        "- [四、小结](#四小结)\n\n## 一、引言\n\n### 二、基础\n\n### 三、方法\n\n### 四、小结\n"
+    )
+    # 二 to 四 are H3 under 一 in the headings, siblings of 一 in the TOC: either may be wrong.
+    assert messages(TocNesting, text) == [
+        (
+            6,
+            "TOC entry `二、基础` (and the 2 entries after it, shifted the same way) is at"
+            " depth 0, but its heading is H3 under `一、引言` (H2), at depth 1 in the headings'"
+            " outline: either the entries' depth or the headings' levels are off",
+        )
+    ]
+
+
+def test_nesting_names_the_entry_when_the_toc_lists_its_neighbours_right() -> None:
+    text = (
+        "# T\n\n## 目录\n\n- [一、概述](#一概述)\n  - [1.1 动机](#11-动机)\n"
+        "    - [1.2 历史](#12-历史)\n  - [1.3 术语](#13-术语)\n\n"
+        "## 一、概述\n\n### 1.1 动机\n\n### 1.2 历史\n\n### 1.3 术语\n"
+    )
+    assert messages(TocNesting, text) == [
+        (
+            7,
+            "TOC entry `1.2 历史` is at depth 2, but its heading is H3 under `一、概述` (H2):"
+            " expected depth 1, as the TOC lists the headings beside it",
+        )
+    ]
