@@ -152,17 +152,21 @@ def slips(
 
     Each value is compared with the one before it, so one repeated or skipped number is one
     slip; after a slip the next value may follow either the slip or what it should have been,
-    or be the value it skipped (two swapped headings are one slip).
+    or be the value it skipped (two swapped headings are one slip). After a slip back (a
+    repeat or a lower number), the value that continues the sequence from before the slip is
+    accepted too, until the numbers pass it: a block inserted or moved in (`10 6 7 8 11`) is
+    one slip, at its start, not a second one where the sequence resumes.
     With `restarts`, a 1 starts a new sequence (documents merged from several parts). A value
     whose `repeats` flag is set (a continuation) may also equal the one before it.
     """
     accepted = {values[0] + 1} if values else set()
     last = values[0] if values else 0  # the number the next one should follow
     skipped = None  # the number a slip skipped over: `8.2 8.4 8.3` is one swap, one slip
+    resume = None  # the number that continues the sequence from before the slip
     for index in range(1, len(values)):
         value, expected = values[index], last + 1
-        if value == skipped:
-            last, skipped = max(value, last), None
+        if value in (skipped, resume):
+            last, skipped, resume = max(value, last), None, None
             accepted = {last + 1}
             continue
         ok = (
@@ -172,9 +176,27 @@ def slips(
         )
         accepted = {value + 1} if ok else {value + 1, expected + 1}
         skipped = expected if not ok and value > expected else None
+        if not ok and value < expected and resume is None:
+            resume = expected  # a block of lower numbers inserted or moved in: `10 6 7 8 11`
+        elif ok and resume is not None and (value >= resume or (restarts and value == 1)):
+            resume = None  # the sequence went past it, or a new one started
         last = value
         if not ok:
             yield index, expected
+
+
+def earlier_sibling(doc: Document, heading: Heading, parts: tuple[int, ...]) -> Heading | None:
+    """The heading before `heading`, of its level and parent, numbered `parts`, if any; not
+    the TOC heading (`二、目录`: subsections numbered 2.x were never under it)."""
+    headings = doc.headings
+    toc = doc.toc.heading if doc.toc else None
+    for other in reversed(headings[: headings.index(heading)]):
+        if other.level < heading.level:
+            return None
+        found = number(other) if other.level == heading.level and other != toc else None
+        if found and not found.part and found.parts == parts:
+            return other
+    return None
 
 
 class Family(NamedTuple):

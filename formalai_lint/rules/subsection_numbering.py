@@ -1,20 +1,22 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.document import Document
+from formalai_lint.document import Document, Heading
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._numbering import families, number, slips
+from formalai_lint.rules._numbering import Number, earlier_sibling, families, number, slips
 
 
 class SubsectionNumbering(FileRule):
     """A numbered subsection's prefix does not match its parent heading (`### 2.2` under
-    `## 四、` should be `4.x`), or its last number does not follow its numbered sibling's.
+    `## 四、`), or its last number does not follow its numbered sibling's.
 
     Checked only under a numbered chapter or subsection (not under a part, `第二部分`), and
     only one level down (`4.2` under `四、` or `4.`, `4.2.1` under `4.2`). When every numbered
     subsection of a chapter carries the same wrong prefix (the chapter was renumbered), that
     is one diagnostic, on the first of them. At most one diagnostic per heading: a subsection
-    with a wrong prefix is not also compared with its siblings' last numbers.
+    with a wrong prefix is not also compared with its siblings' last numbers. The message
+    does not claim one fix: it names the chapter the subsection is under and, when the prefix
+    is the number of an earlier chapter, that chapter (moved, or to be renumbered?).
     """
 
     code = "FL502"
@@ -34,19 +36,21 @@ class SubsectionNumbering(FileRule):
             if not numbered:
                 continue
             prefix = parent.shown
-            where = f"`{family.parent.text}`"
             wrong = [
                 (h, n) for h, n in numbered if n.parts[:-1] != parent.parts and not n.continuation
             ]
+            kind = "chapter" if len(parent.parts) == 1 else "section"
+            where = f"{kind} `{family.parent.text}` (line {family.parent.line})"
             if len(wrong) == len(numbered) > 1 and len({n.parts[:-1] for _, n in wrong}) == 1:
-                # the chapter was renumbered, its subsections were not: one finding
+                # the chapter was renumbered, or its subsections moved: one finding
                 heading, first = wrong[0]
                 yield self.diagnostic(
                     doc.path,
                     heading.line,
                     heading.column,
-                    f"subsections {first.text}–{wrong[-1][1].text} under {where}"
-                    f" should be numbered {prefix}.x",
+                    f"subsections {first.text}–{wrong[-1][1].text} do not carry the number of"
+                    f" their {where}"
+                    + _which(doc, family.parent, first, f"{prefix}.x", "subsections"),
                     heading.text,
                 )
                 continue
@@ -61,7 +65,8 @@ class SubsectionNumbering(FileRule):
                     doc.path,
                     heading.line,
                     heading.column,
-                    f"subsection `{heading.text}` under {where} should be numbered {prefix}.{last}",
+                    f"subsection `{heading.text}` does not carry the number of its {where}"
+                    + _which(doc, family.parent, n, f"{prefix}.{last}", "a subsection"),
                     heading.text,
                 )
             # the sequence counts every sibling; one with a wrong prefix is not reported twice
@@ -80,3 +85,15 @@ class SubsectionNumbering(FileRule):
                     f" expected {prefix}.{expected}",
                     heading.text,
                 )
+
+
+def _which(doc: Document, parent: Heading, n: Number, renumbered: str, what: str) -> str:
+    """What the prefix may mean: the number of an earlier chapter (moved?), or a slip; no one fix."""
+    kind = "chapter" if len(n.parts) == 2 else "section"
+    chapter = earlier_sibling(doc, parent, n.parts[:-1])
+    if chapter is None:
+        return f": to be renumbered {renumbered}?"
+    return (
+        f"; numbered as {what} of {kind} `{chapter.text}` (line {chapter.line}):"
+        f" moved, or to be renumbered {renumbered}?"
+    )
