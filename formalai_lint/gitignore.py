@@ -3,7 +3,9 @@
 Only what the did-you-mean of broken links needs: a folder a `.gitignore` pattern matches is
 not suggested as a link target. The patterns are matched by `pathspec`'s `GitIgnoreSpec`
 (gitignore(5) semantics: `#` comments, `!` negation, anchoring, `*`, `?`, `[…]`, `**`); a
-deeper `.gitignore` overrides a shallower one, as in git. The files are read with
+deeper `.gitignore` overrides a shallower one, as in git. The patterns come from the
+repository, so they run on pathspec's RE2 backend, whose matching is linear in the path:
+Python's `re` backtracks exponentially on a pattern like `a*a*a*a*a*a*a*a*a*a*a*a*b`. The files are read with
 `source.read` (inside the root, regular files only, size-limited); one that cannot be read
 is skipped.
 """
@@ -23,7 +25,10 @@ from formalai_lint.links import ancestors
 def ignored_folders(folders: Iterable[str], texts: dict[str, str]) -> frozenset[str]:
     """The folders (project-relative) ignored by the `.gitignore` texts (folder -> text).
     A folder inside an ignored one is not listed: the outer one hides it already."""
-    specs = {folder: GitIgnoreSpec.from_lines(text.splitlines()) for folder, text in texts.items()}
+    specs = {
+        folder: GitIgnoreSpec.from_lines(text.splitlines(), backend="re2")
+        for folder, text in texts.items()
+    }
     ignored: set[str] = set()
     for folder in sorted(folders, key=lambda f: f.count("/")):
         parent = posixpath.dirname(folder)

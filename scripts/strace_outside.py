@@ -1,6 +1,6 @@
 """List the file accesses in an strace log that fall outside the allowed folders (issue 17).
 
-    strace -f -qq -e trace=openat,open,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat \
+    strace -f -qq -e trace=openat,open,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,link,linkat,symlink,symlinkat \
         -o LOG formalai-lint ROOT ...
     python scripts/strace_outside.py LOG ROOT [ALLOWED_FOLDER]...
 
@@ -20,7 +20,7 @@ import sys
 import formalai_lint
 
 CALL = re.compile(
-    r"^(?:\d+\s+)?(openat|open|creat|rename|renameat2?|unlink|unlinkat|mkdir|mkdirat)\((.*)$"
+    r"^(?:\d+\s+)?(openat|open|creat|rename|renameat2?|unlink|unlinkat|mkdir|mkdirat|link|linkat|symlink|symlinkat)\((.*)$"
 )
 PATH = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
@@ -29,8 +29,8 @@ def main() -> int:
     log, root, *extra = sys.argv[1:]
     root = os.path.realpath(root)
     allowed = [root, *map(os.path.realpath, extra)]
-    if os.environ.get("XDG_CACHE_HOME"):
-        allowed.append(os.environ["XDG_CACHE_HOME"])
+    cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    allowed.append(os.path.join(cache_home, "formalai-lint"))  # the per-user secret only
     package = os.path.dirname(os.path.dirname(formalai_lint.__file__))
     python = {sys.prefix, sys.base_prefix, sys.exec_prefix, package, *sys.path}
     own = (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import time
+from pathlib import Path
 
 from formalai_lint import gitignore, links
 from formalai_lint.document import Link, decode_href
@@ -184,3 +186,21 @@ def test_a_link_inside_paren_math_is_marked() -> None:
 
     doc = Document("a.md", "设 \\( [A](t) \\) 与 [B](u) 和 \\( x \\)\n")
     assert [(link.target, link.in_math) for link in doc.links] == [("t", True), ("u", False)]
+
+
+def test_a_backtracking_gitignore_pattern_does_not_hang(tmp_path: Path) -> None:
+    """Issue 17: a 30-byte `.gitignore` line (`a*a*…a*b`) against a long folder name hung the
+    run in Python's `re`; each further `*` multiplied the time. Two more stars must cost
+    about nothing more (a backtracking matcher takes hundreds of times longer)."""
+
+    def seconds(stars: int) -> float:
+        pattern = "a*" * stars + "b\n"
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            gitignore.ignored_folders(["a" * 40, "docs"], {"": pattern})
+            best = min(best, time.process_time() - start)
+        return best
+
+    few, many = seconds(6), seconds(14)
+    assert many < 10 * few + 0.05, (few, many)

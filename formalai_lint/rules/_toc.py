@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from formalai_lint.document import (
     Block,
@@ -71,6 +72,7 @@ def named_headings(headings: Sequence[Heading]) -> dict[str, Heading | None]:
     return named
 
 
+@lru_cache(maxsize=4096)  # each TOC rule compares the same entry and heading texts
 def text_key(text: str, loose: bool = False) -> str:
     """Rendered text as compared: backslash escapes processed as GitHub does (also inside
     math, `$\\\\beta$` shows `$\\beta$`), white space and the ordinal's punctuation (`1.`,
