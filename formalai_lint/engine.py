@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
+from functools import partial
 from typing import TYPE_CHECKING
 
 from formalai_lint import gitignore, links, registry, source, suppression
@@ -138,7 +139,7 @@ def lint(
                     docs[result.path] = result.facts
 
     if project_rules:
-        project = Project(files, docs, tuple(targets), hidden_folders(settings, files))
+        project = Project(files, docs, tuple(targets), partial(hidden_folders, settings, files))
         for rule in project_rules:
             try:
                 diagnostics.extend(rule.check(project))

@@ -23,6 +23,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +201,7 @@ def run(
         for cls in registry.enabled(settings)
         if cls.code in TOC_CODES and issubclass(cls, FileRule)
     ]
-    hidden = engine.hidden_folders(settings, files) if unsafe else frozenset()
+    hidden = partial(engine.hidden_folders, settings, files)
     project = Project(files, _LazyFacts(settings, files), hidden=hidden) if unsafe else None
     outcome = FixRun()
     for path in sorted(by_path):

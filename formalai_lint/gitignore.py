@@ -16,8 +16,6 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
-from pathspec import GitIgnoreSpec
-
 from formalai_lint import source
 from formalai_lint.links import ancestors
 
@@ -25,6 +23,8 @@ from formalai_lint.links import ancestors
 def ignored_folders(folders: Iterable[str], texts: dict[str, str]) -> frozenset[str]:
     """The folders (project-relative) ignored by the `.gitignore` texts (folder -> text).
     A folder inside an ignored one is not listed: the outer one hides it already."""
+    from pathspec import GitIgnoreSpec  # imported when a .gitignore is read: start-up stays short
+
     specs = {
         folder: GitIgnoreSpec.from_lines(text.splitlines(), backend="re2")
         for folder, text in texts.items()

@@ -11,7 +11,7 @@ entry-point group, exactly as the built-in rules do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
@@ -110,7 +110,9 @@ class Project:
     files: frozenset[str]
     docs: Mapping[str, DocFacts]
     targets: tuple[str, ...] = field(default=())
-    hidden: frozenset[str] = frozenset()  # folders never suggested to documents outside them
+    # The folders never suggested to documents outside them, computed on first use (reading
+    # the .gitignore files costs time that a run without a broken link need not spend).
+    hidden: Callable[[], frozenset[str]] = frozenset
 
     @cached_property
     def directories(self) -> frozenset[str]:
@@ -126,7 +128,7 @@ class Project:
         """Files and folders by the tails of their paths, for the did-you-mean of links."""
         from formalai_lint.links import FileIndex  # links.py builds on Project
 
-        return FileIndex(self.files | self.directories, self.hidden)
+        return FileIndex(self.files | self.directories, self.hidden())
 
     @cached_property
     def resolved_links(self) -> tuple[tuple[DocFacts, Link, Resolution], ...]:

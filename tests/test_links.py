@@ -82,7 +82,7 @@ def test_anchor_suggestions_need_exactly_one_match() -> None:
 
 
 def _suggest(files: set[str], source: str, target: str, hidden: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
-    found = resolve(Project(frozenset(files), {}, hidden=hidden), source, link(target))
+    found = resolve(Project(frozenset(files), {}, hidden=lambda: hidden), source, link(target))
     assert found.status is Status.MISSING_FILE
     return found.suggestion, found.candidates
 
