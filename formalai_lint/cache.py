@@ -28,7 +28,6 @@ import functools
 import hashlib
 import json
 import os
-import secrets
 import stat
 import sys
 import time
@@ -110,7 +109,7 @@ def _secret(file: Path) -> bytes | None:
                 mine = uid is None or info.st_uid == uid
                 if len(data) == SECRET_BYTES and not info.st_mode & 0o077 and mine:
                     return data
-            safeio.write(file, secrets.token_bytes(SECRET_BYTES), mode=0o600)
+            safeio.write(file, os.urandom(SECRET_BYTES), mode=0o600)
     except OSError:
         return None
     return None

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -198,7 +197,7 @@ def _create_temporary(dir_fd: int, name: str, mode: int) -> tuple[int, str]:
     symlink; `mode` less the umask."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
     for _ in range(100):
-        temporary = f".{name[:200]}.{secrets.token_hex(8)}.tmp"
+        temporary = f".{name[:200]}.{os.urandom(8).hex()}.tmp"
         try:
             return os.open(temporary, flags, mode, dir_fd=dir_fd), temporary
         except FileExistsError:
