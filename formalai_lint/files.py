@@ -8,8 +8,10 @@ one whose real path lies outside the root). `confine` does the same for configur
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from fnmatch import fnmatchcase
+import re
+from collections.abc import Callable, Iterable, Sequence
+from fnmatch import translate
+from functools import lru_cache
 from pathlib import Path
 
 from formalai_lint.config import ConfigError, real_location
@@ -32,11 +34,21 @@ def project_files(root: Path) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=16)
+def glob_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a path matches any of the globs (`fnmatchcase` semantics: `*` also crosses
+    `/`, case counts), as one regex compiled once for all of them."""
+    if not patterns:
+        return lambda path: False
+    regex = re.compile("|".join(f"(?:{translate(p)})" for p in patterns))
+    return lambda path: regex.match(path) is not None
+
+
 def is_excluded(path: str, patterns: Sequence[str]) -> bool:
     """True when `path` or one of its parent folders matches an exclude glob."""
+    matches = glob_matcher(tuple(patterns))
     parts = path.split("/")
-    candidates = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-    return any(fnmatchcase(c, p) for p in patterns for c in candidates)
+    return any(matches("/".join(parts[:i])) for i in range(1, len(parts) + 1))
 
 
 def select_targets(

@@ -10,12 +10,11 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from fnmatch import translate
 from functools import lru_cache
 from typing import NamedTuple
 
 from formalai_lint.document import PLANNED_TAG, Link
-from formalai_lint.files import MARKDOWN_SUFFIXES
+from formalai_lint.files import MARKDOWN_SUFFIXES, glob_matcher
 from formalai_lint.rule import Project
 
 
@@ -129,15 +128,13 @@ def hidden_folders(
     folders: Iterable[str], exclude: Sequence[str], archive_words: Sequence[str]
 ) -> frozenset[str]:
     """Folders whose name contains an archive word (`00-归档`, `old-backups`; a Latin word
-    not preceded by a letter), or that an `exclude` glob matches (one regex for all globs)."""
+    not preceded by a letter), or that an `exclude` glob matches."""
     words = [w.casefold() for w in archive_words]
-    globs = re.compile("|".join(f"(?:{translate(g)})" for g in exclude)) if exclude else None
+    excluded = glob_matcher(tuple(exclude))
     found = set()
     for folder in folders:
         name = folder.rsplit("/", 1)[-1].casefold()
-        if any(word in name and _has_word(name, word) for word in words) or (
-            globs is not None and globs.match(folder)
-        ):
+        if any(word in name and _has_word(name, word) for word in words) or excluded(folder):
             found.add(folder)
     return frozenset(found)
 
