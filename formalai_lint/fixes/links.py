@@ -50,7 +50,7 @@ def suggestion(doc: Document, link: Link, project: Project | None) -> str | None
     return None
 
 
-def _destination_span(doc: Document, link: Link) -> tuple[int, int] | None:
+def destination_span(doc: Document, link: Link) -> tuple[int, int] | None:
     """Start and end offsets in `doc.text` of the link's destination as written."""
     start = _line_starts(doc)[link.line - 1] + link.column - 1
     raw = link.target
@@ -75,7 +75,7 @@ def _line_starts(doc: Document) -> list[int]:
     return starts
 
 
-def _position(doc: Document, offset: int) -> tuple[int, int]:
+def text_position(doc: Document, offset: int) -> tuple[int, int]:
     starts = _line_starts(doc)
     index = bisect_right(starts, offset) - 1
     return index + 1, offset - starts[index] + 1
@@ -92,11 +92,14 @@ def link_edits(
         if diag.code not in LINK_CODES or link is None:
             continue
         new = suggestion(doc, link, project)
-        span = _destination_span(doc, link)
+        span = destination_span(doc, link)
         if new is None or span is None:
             continue
         if link.target.startswith("<") and link.target.endswith(">"):
             new = f"<{new.removeprefix('<').replace('>', '')}>"
-        (line, column), (end_line, end_column) = _position(doc, span[0]), _position(doc, span[1])
+        (line, column), (end_line, end_column) = (
+            text_position(doc, span[0]),
+            text_position(doc, span[1]),
+        )
         result.append((Edit(line, column, end_line, end_column, new), diag))
     return result
