@@ -1,7 +1,9 @@
 """`--fix`, `--unsafe-fixes`, `--diff`: apply the fixes to files, safely.
 
-`fix_document` is pure: a file's bytes and diagnostics in, its new bytes out. It applies the
-unsafe link fixes once (they move no heading, so one pass is enough), then rewrites the TOC
+`fix_document` is pure: a file's bytes and diagnostics in, its new bytes out. It applies a
+renumbering first (FL501/FL502, unsafe: `renumber_plan` renames the misnumbered headings
+through `formalai_lint.rename`, with every link to an anchor that changes, in any file, and
+the TOC is then rewritten from the corrected headings), then the unsafe link fixes once (they move no heading, so one pass is enough), then rewrites the TOC
 until the TOC rules are quiet or nothing changes. After each step the document is parsed
 again and the step is dropped, with a warning, if the rendered HTML outside what it may
 change (the TOC's list; link destinations) is not the same.
@@ -25,7 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -34,11 +36,15 @@ from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, ParseOptions
 from formalai_lint.fixes import html
-from formalai_lint.fixes.edits import EditError, SourceBytes
+from formalai_lint.fixes.edits import Edit, EditError, SourceBytes
 from formalai_lint.fixes.links import LINK_CODES, link_edits
+from formalai_lint.fixes.numbering import NUMBERING_CODES
 from formalai_lint.fixes.toc import NotFixable, toc_edit
 from formalai_lint.links import MARKDOWN_SUFFIXES
 from formalai_lint.rule import DocFacts, FileRule, Project
+
+if TYPE_CHECKING:
+    from formalai_lint import workers
 
 TOC_CODES = frozenset({"FL101", "FL102", "FL103", "FL104", "FL105"})
 MAX_ROUNDS = 4
@@ -52,6 +58,7 @@ class FileFix:
     fixed: list[Diagnostic] = field(default_factory=list)
     toc_rewritten: bool = False
     links_retargeted: int = 0
+    renumbered: int = 0  # headings renumbered (FL501/FL502)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -75,11 +82,17 @@ def fix_document(
     options: ParseOptions | None = None,
     project: Project | None = None,
     unsafe: bool = False,
+    renames: Sequence[Edit] = (),
+    numbering_rules: Sequence[FileRule] = (),
 ) -> FileFix:
-    """Fix one file's diagnostics. Raises `source.UnreadableError` if it does not decode."""
+    """Fix one file's diagnostics. Raises `source.UnreadableError` if it does not decode.
+    `renames` are the edits of a renumbering (its headings, and links to the anchors that
+    change), applied first; `numbering_rules` tell which FL501/FL502 findings they fixed."""
     src = SourceBytes.of(data)
     doc = Document(path, src.text, options)
     result = FileFix(path, data, data)
+    if renames:
+        src, doc = _renumber(path, src, doc, renames, options, result)
 
     wanted = [d for d in diagnostics if d.code in LINK_CODES] if unsafe else []
     edits = link_edits(doc, wanted, project)
@@ -102,7 +115,7 @@ def fix_document(
                 )
 
     toc_before = [d for d in diagnostics if d.code in TOC_CODES]
-    for _ in range(MAX_ROUNDS if toc_before else 0):
+    for _ in range(MAX_ROUNDS if toc_before or result.renumbered else 0):
         try:
             edit = toc_edit(doc)
             if edit is None:
@@ -130,8 +143,43 @@ def fix_document(
                 remaining[_key(diag)] -= 1
             else:
                 result.fixed.append(diag)
+    if result.renumbered:
+        remaining = Counter(_key(d) for d in _toc_findings(doc, numbering_rules))
+        for diag in diagnostics:
+            if diag.code not in NUMBERING_CODES:
+                continue
+            if remaining[_key(diag)] > 0:
+                remaining[_key(diag)] -= 1
+            else:
+                result.fixed.append(diag)
     result.after = src.data
     return result
+
+
+def _renumber(
+    path: str,
+    src: SourceBytes,
+    doc: Document,
+    renames: Sequence[Edit],
+    options: ParseOptions | None,
+    result: FileFix,
+) -> tuple[SourceBytes, Document]:
+    """Apply a renumbering's edits, kept only if nothing but heading texts and link
+    destinations changes in the rendered page."""
+    try:
+        new_src = SourceBytes.of(src.apply(list(renames)))
+    except EditError as e:
+        result.warnings.append(f"{path}: headings and links not renumbered: {e}")
+        return src, doc
+    new_doc = Document(path, new_src.text, options)
+    if html.outside_html(doc, toc=False, destinations=True, headings=True) != html.outside_html(
+        new_doc, toc=False, destinations=True, headings=True
+    ):
+        result.warnings.append(f"{path}: not renumbered: the rendered page would change")
+        return src, doc
+    changed = sum(a.text != b.text for a, b in zip(doc.headings, new_doc.headings, strict=False))
+    result.renumbered = changed  # 0 in a file whose links to renumbered headings changed
+    return new_src, new_doc
 
 
 class _LazyFacts(Mapping[str, DocFacts]):
@@ -179,7 +227,67 @@ class FixRun:
 
 
 def _fixable_codes(unsafe: bool) -> frozenset[str]:
-    return TOC_CODES | LINK_CODES if unsafe else TOC_CODES
+    return TOC_CODES | LINK_CODES | NUMBERING_CODES if unsafe else TOC_CODES
+
+
+def renumber_plan(
+    settings: Settings,
+    files: frozenset[str],
+    paths: Sequence[str],
+    options: workers.RunOptions | None,
+    warnings: list[str],
+) -> dict[str, list[Edit]]:
+    """The edits of renumbering the documents `paths` (FL501/FL502), in them and in every
+    document that links to an anchor that changes. A document is left as it is when the
+    renumbering cannot be done whole: a link to it that cannot be rewritten (a reference
+    link), a file to edit that `--fix` may not write, a page that would render otherwise."""
+    from formalai_lint import workers
+    from formalai_lint.fixes.numbering import renumbering
+    from formalai_lint.rename import RenameError, apply, rename_headings
+
+    markdown = sorted(f for f in files if f.endswith(MARKDOWN_SUFFIXES))
+    with workers.phase1_of(settings, files, options) as phase1:
+        facts = {r.path: r.facts for r, _ in phase1.run(markdown) if r.facts is not None}
+
+    def load(path: str) -> Document | None:
+        try:
+            return engine.parse(settings, path)
+        except source.UnreadableError:
+            return None
+
+    plan: dict[str, list[Edit]] = {}
+    for path in paths:
+        doc = load(path)
+        if doc is None:
+            continue
+        texts, skipped = renumbering(doc)
+        warnings.extend(skipped)
+        if not texts:
+            continue
+        try:
+            renamed = rename_headings(doc, texts, facts, load, settings.parse_options)
+            new_doc = Document(path, apply(doc.text, renamed.edits[path]), settings.parse_options)
+        except RenameError as e:
+            warnings.append(f"{path}: not renumbered: {e}")
+            continue
+        if html.outside_html(doc, toc=False, destinations=True, headings=True) != html.outside_html(
+            new_doc, toc=False, destinations=True, headings=True
+        ):
+            warnings.append(f"{path}: not renumbered: the rendered page would change")
+            continue
+        if renamed.missed:
+            where = ", ".join(f"{p}:{line}" for p, line, _ in renamed.missed[:3])
+            warnings.append(f"{path}: not renumbered: a link to it cannot be rewritten ({where})")
+            continue
+        try:
+            for other in renamed.edits:
+                _writable_file(settings.root / other, settings.root)
+        except (NotWritable, OSError) as e:
+            warnings.append(f"{path}: not renumbered: {other} cannot be fixed: {e}")
+            continue
+        for other, edits in renamed.edits.items():
+            plan.setdefault(other, []).extend(edits)
+    return plan
 
 
 def run(
@@ -189,6 +297,7 @@ def run(
     *,
     unsafe: bool = False,
     write: bool = True,
+    options: workers.RunOptions | None = None,
 ) -> FixRun:
     """Fix every file that has a fixable diagnostic; write it back when `write`."""
     codes = _fixable_codes(unsafe)
@@ -201,16 +310,35 @@ def run(
         for cls in registry.enabled(settings)
         if cls.code in TOC_CODES and issubclass(cls, FileRule)
     ]
+    numbering_rules = [
+        cls(settings)
+        for cls in registry.enabled(settings)
+        if cls.code in NUMBERING_CODES and issubclass(cls, FileRule)
+    ]
+    outcome = FixRun()
+    renames: dict[str, list[Edit]] = {}
+    numbered = sorted({d.path for d in diagnostics if d.code in NUMBERING_CODES})
+    if unsafe and numbered:
+        renames = renumber_plan(settings, files, numbered, options, outcome.warnings)
+        for path in renames:
+            by_path.setdefault(path, [])
     hidden = partial(engine.hidden_folders, settings, files)
     project = Project(files, _LazyFacts(settings, files), hidden=hidden) if unsafe else None
-    outcome = FixRun()
     for path in sorted(by_path):
         full = settings.root / path
         try:
             info = _writable_file(full, settings.root)
             data = safeio.read_bytes(full, settings.root, settings.max_file_size, follow=False)
             fixed = fix_document(
-                path, data, by_path[path], toc_rules, settings.parse_options, project, unsafe
+                path,
+                data,
+                by_path[path],
+                toc_rules,
+                settings.parse_options,
+                project,
+                unsafe,
+                renames.get(path, ()),
+                numbering_rules,
             )
         except NotWritable as e:
             outcome.warnings.append(f"{path}: not fixed: {e}")
@@ -318,13 +446,15 @@ def summary(outcome: FixRun, remaining: int, *, applied: bool) -> str:
     """`Fixed 12 diagnostics in 3 files (2 TOCs rewritten, 1 link retargeted); 5 remain.`"""
     tocs = sum(f.toc_rewritten for f in outcome.fixes)
     links = sum(f.links_retargeted for f in outcome.fixes)
+    headings = sum(f.renumbered for f in outcome.fixes)
     files = len(outcome.fixes)
     n = outcome.fixed
     verb = "Fixed" if applied else "Would fix"
+    renumbered = f", {headings} heading{'s' * (headings != 1)} renumbered" if headings else ""
     return (
         f"{verb} {n} diagnostic{'s' * (n != 1)} in {files} file{'s' * (files != 1)}"
-        f" ({tocs} TOC{'s' * (tocs != 1)} rewritten, {links} link{'s' * (links != 1)} retargeted);"
-        f" {remaining} remain{'s' * (remaining == 1)}."
+        f" ({tocs} TOC{'s' * (tocs != 1)} rewritten, {links} link{'s' * (links != 1)} retargeted"
+        f"{renumbered}); {remaining} remain{'s' * (remaining == 1)}."
     )
 
 
@@ -342,7 +472,14 @@ def from_cli(
     """
     from formalai_lint import engine, report
 
-    outcome = run(settings, diagnostics, files, unsafe=opts["unsafe_fixes"], write=not opts["diff"])
+    outcome = run(
+        settings,
+        diagnostics,
+        files,
+        unsafe=opts["unsafe_fixes"],
+        write=not opts["diff"],
+        options=options,
+    )
     for warning in outcome.warnings:
         click.echo(f"formalai-lint: warning: {report.escape(warning)}", err=True)
     if opts["diff"]:

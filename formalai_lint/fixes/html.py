@@ -49,10 +49,24 @@ def _blank(token: Token) -> Token:
     return token
 
 
-def outside_html(doc: Document, *, toc: bool = True, destinations: bool = False) -> str:
-    """HTML of `doc`, leaving out the TOC list (`toc`) and link destinations (`destinations`)."""
+def _without_heading_texts(tokens: list[Token]) -> list[Token]:
+    """Copies of the tokens with the inline content of every heading emptied."""
+    result = list(tokens)
+    for i, token in enumerate(result[:-1]):
+        if token.type == "heading_open":
+            result[i + 1] = result[i + 1].copy(content="", children=[])
+    return result
+
+
+def outside_html(
+    doc: Document, *, toc: bool = True, destinations: bool = False, headings: bool = False
+) -> str:
+    """HTML of `doc`, leaving out the TOC list (`toc`), link destinations (`destinations`)
+    and the text of headings (`headings`: a renumbering changes it)."""
     tokens = _without_toc(doc) if toc else list(doc.tokens)
     if destinations:
         tokens = _without_destinations(tokens)
+    if headings:
+        tokens = _without_heading_texts(tokens)
     md = parser()
     return md.renderer.render(tokens, md.options, {})
