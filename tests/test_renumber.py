@@ -99,3 +99,8 @@ def test_diff_shows_the_renumbering_in_every_file_and_writes_nothing(tmp_path: P
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
     safe = CliRunner().invoke(main, ["check", "--no-cache", "--diff", str(tmp_path)])
     assert safe.stdout == ""  # renumbering is an unsafe fix
+
+
+def test_subsections_moved_under_another_chapter_count_from_one() -> None:
+    text = _lines("## 一、甲", "### 1.1 a", "## 二、乙", "### 1.5 b", "### 1.6 c")
+    assert _new(text) == {9: "2.1 b", 11: "2.2 c"}

@@ -4,7 +4,8 @@ Only a sequence the rules flag is renumbered, and it is renumbered as a whole, i
 order: a chapter sequence (FL501's siblings, from its first number 1; a 1 further on starts a
 new sequence, a continuation `（续）` keeps the number before it) becomes 1, 2, 3 …; the
 numbered subsections of a chapter (FL502) take the chapter's number as their prefix, and
-their last numbers count from 1 (from 0 when the first is 0). A subsection whose prefix followed its
+their last numbers count from 1 (from 0 when the first is 0): subsections `6.11`–`6.19`
+found under `九、` (moved there) become `9.1`–`9.9`. A subsection whose prefix followed its
 chapter's old number follows the new one (`4.2` becomes `3.2` when `四、` becomes `三、`),
 at every depth. A continuation numbered under another prefix (`0.1 …（新增）`) is left alone.
 
@@ -93,8 +94,7 @@ def _subsections(doc: Document, new: dict[Heading, tuple[int, ...]]) -> None:
         slipped = next(slips(lasts, repeats=repeats), None) is not None
         if not (wrong or slipped):
             continue
-        if slipped:
-            lasts = _consecutive(lasts, repeats, False)
+        lasts = _consecutive(lasts, repeats, False)
         for (heading, n), last in zip(kept, lasts, strict=True):
             parts = (*prefix, last)
             if parts != n.parts:
