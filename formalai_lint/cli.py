@@ -342,6 +342,15 @@ def _compare_baseline(
     return outcome.new
 
 
+@main.command("server")
+@_reports_errors
+def language_server() -> None:
+    """Run the language server (LSP) on stdin and stdout, for editors."""
+    from formalai_lint.server import serve
+
+    serve()
+
+
 @main.command("rules")
 @_reports_errors
 def list_rules() -> None:

@@ -1,0 +1,983 @@
+"""`formalai-lint server`: a Language Server Protocol server over stdio (pygls, lsprotocol).
+
+It lints what the editor holds: an open document is linted from its in-memory text on open,
+on change (debounced) and on save, with the same settings, rules, document model and
+cross-file rules as the command line; the facts of the files that are not open come from the
+on-disk cache (or are parsed once). When the anchors of an open document change, the other
+open documents that link to it are linted again.
+
+`Lint` below is the only place that wires the server to the engine. Everything the editor
+asks for (code actions, hover, go to definition, references, completion, symbols, rename)
+is answered from parsed `Document`s and `DocFacts`, with the fixes and the heading rename
+of `formalai_lint.fixes` and `formalai_lint.rename`.
+
+Positions: the model counts lines of the text with its line endings normalised and columns
+in characters; LSP counts in the negotiated encoding (UTF-16 by default), so every range is
+converted with the line's text (emoji in headings are two UTF-16 units).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import posixpath
+import re
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from formalai_lint import __version__, engine, files, registry, source, workers
+from formalai_lint.cache import DIR_NAME
+from formalai_lint.config import ConfigError, Settings, load_settings
+from formalai_lint.diagnostic import Diagnostic, Severity
+from formalai_lint.document import Document, Heading, Link
+from formalai_lint.engine import FileResult
+from formalai_lint.fixes.edits import Edit
+from formalai_lint.links import MARKDOWN_SUFFIXES, join
+from formalai_lint.rule import DocFacts, FileRule, Project
+from formalai_lint.rules.internal_error import InternalError
+from formalai_lint.rules.time_budget_exceeded import TimeBudgetExceeded
+
+log = logging.getLogger("formalai_lint.server")
+DEBOUNCE = 0.05  # seconds a change waits for the next keystroke before it is linted
+HOVER_LINES = 6  # lines of a section shown when hovering a link to it
+SUPPRESS = "<!-- formalai-lint-disable-line {code} -->"
+T = TypeVar("T")
+
+
+class Lint(workers.Phase1):
+    """The run the server keeps open: settings, rules, the project's files, the documents
+    the editor holds (their text, parsed), and the cache for every other document.
+
+    It is the engine's phase 1 for `engine.lint`: an open document's result comes from its
+    buffer, any other from the cache or from disk (once, until the file changes on disk).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
+        super().__init__(settings, rules, workers.RunOptions(1, settings.root / DIR_NAME))
+        self.files = files.project_files(settings.root)
+        self.buffers: dict[str, workers.Outcome] = {}
+        self.docs: dict[str, Document] = {}  # open documents, parsed from their buffers
+
+    # -- phase 1 for engine.lint ---------------------------------------------------------
+    def run(self, paths: Sequence[str]) -> list[workers.Outcome]:
+        on_disk = [p for p in paths if p not in self.buffers]
+        found = dict(zip(on_disk, super().run(on_disk), strict=True)) if on_disk else {}
+        return [self.buffers[p] if p in self.buffers else found[p] for p in paths]
+
+    def forget(self, path: str) -> None:
+        """`path` changed on disk: read it again when next asked."""
+        self._outcomes.pop(path, None)
+        self._digests.pop(path, None)
+
+    def all_files(self) -> frozenset[str]:
+        return self.files | frozenset(self.buffers)
+
+    # -- documents ----------------------------------------------------------------------
+    def update(self, path: str, text: str) -> Document | None:
+        """Parse and lint the buffer of an open document (file rules, within the time budget)."""
+        settings = self.settings
+        doc: Document | None = None
+        try:
+            with workers.cpu_budget(settings.max_file_seconds):
+                doc = Document(path, text, settings.parse_options)
+                result = FileResult(path, DocFacts.of(doc))
+                for rule in self.rules:
+                    try:
+                        result.diagnostics.extend(rule.check(doc))
+                    except Exception as e:
+                        message = f"rule {rule.code} ({rule.name}) crashed: {type(e).__name__}: {e}"
+                        result.diagnostics.append(
+                            InternalError(settings).diagnostic(path, 1, 1, message, rule.code)
+                        )
+        except workers.BudgetExceeded:
+            seconds = f"{settings.max_file_seconds:g}"
+            message = f"not linted: took more than max-file-seconds = {seconds} s of CPU time"
+            diag = TimeBudgetExceeded(settings).diagnostic(path, 1, 1, message, "budget")
+            result, doc = FileResult(path, None, [diag]), None
+        except Exception as e:
+            message = f"parsing crashed: {type(e).__name__}: {e}"
+            diag = InternalError(settings).diagnostic(path, 1, 1, message, "parse")
+            result, doc = FileResult(path, None, [diag]), None
+        self.buffers[path] = (result, [])
+        if doc is None:
+            self.docs.pop(path, None)
+        else:
+            self.docs[path] = doc
+        return doc
+
+    def close(self, path: str) -> None:
+        self.buffers.pop(path, None)
+        self.docs.pop(path, None)
+
+    def diagnostics(self, path: str) -> list[Diagnostic]:
+        """Everything the CLI would report for `path`, from the buffers and the cache."""
+        report = engine.lint(self.settings, [path], self.all_files(), phase1=self)
+        return [d for d in report.diagnostics if d.path == path]
+
+    def facts(self, path: str) -> DocFacts | None:
+        if path in self.buffers:
+            return self.buffers[path][0].facts
+        if path not in self.files or not path.endswith(MARKDOWN_SUFFIXES):
+            return None
+        return self.run([path])[0][0].facts
+
+    def all_facts(self) -> dict[str, DocFacts]:
+        """The facts of every Markdown document of the project (references, rename)."""
+        markdown = sorted(p for p in self.all_files() if p.endswith(MARKDOWN_SUFFIXES))
+        return {r.path: r.facts for r, _ in self.run(markdown) if r.facts is not None}
+
+    def document(self, path: str) -> Document | None:
+        """An open document's parse, or the file on disk parsed (None if unreadable)."""
+        if path in self.docs:
+            return self.docs[path]
+        if path in self.buffers or path not in self.files:
+            return None
+        try:
+            return engine.parse(self.settings, path)
+        except source.UnreadableError:
+            return None
+
+    def project(self) -> Project:
+        return Project(self.all_files(), _LazyFacts(self), hidden=self._hidden)
+
+    def _hidden(self) -> frozenset[str]:
+        return engine.hidden_folders(self.settings, self.all_files())
+
+
+class _LazyFacts(Mapping[str, DocFacts]):
+    def __init__(self, lint: Lint) -> None:
+        self.lint = lint
+
+    def __getitem__(self, path: str) -> DocFacts:
+        found = self.lint.facts(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lint.all_files())
+
+    def __len__(self) -> int:
+        return len(self.lint.all_files())
+
+
+# -- positions ---------------------------------------------------------------------------
+def _units(text: str, encoding: str) -> int:
+    if encoding == lsp.PositionEncodingKind.Utf8:
+        return len(text.encode("utf-8", "surrogatepass"))
+    if encoding == lsp.PositionEncodingKind.Utf32:
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _char(line: str, units: int, encoding: str) -> int:
+    """The character index of `units` code units into `line`."""
+    if encoding == lsp.PositionEncodingKind.Utf32:
+        return min(units, len(line))
+    count = 0
+    for index, char in enumerate(line):
+        if count >= units:
+            return index
+        count += _units(char, encoding)
+    return len(line)
+
+
+class Positions:
+    """Converts the model's (1-based line, 1-based character column) to LSP positions."""
+
+    def __init__(self, lines: Sequence[str], encoding: str) -> None:
+        self.lines, self.encoding = lines, encoding
+
+    def position(self, line: int, column: int) -> lsp.Position:
+        index = min(max(line - 1, 0), max(len(self.lines) - 1, 0))
+        text = self.lines[index] if self.lines else ""
+        return lsp.Position(index, _units(text[: max(column - 1, 0)], self.encoding))
+
+    def range(self, line: int, column: int, end_line: int, end_column: int) -> lsp.Range:
+        return lsp.Range(self.position(line, column), self.position(end_line, end_column))
+
+    def model(self, position: lsp.Position) -> tuple[int, int]:
+        """(line, column) of the model for an LSP position."""
+        text = self.lines[position.line] if position.line < len(self.lines) else ""
+        return position.line + 1, _char(text, position.character, self.encoding) + 1
+
+    def edit(self, edit: Edit) -> lsp.TextEdit:
+        return lsp.TextEdit(
+            self.range(edit.start_line, edit.start_column, edit.end_line, edit.end_column),
+            edit.text,
+        )
+
+
+def _diagnostic_end(lines: Sequence[str], d: Diagnostic) -> tuple[int, int]:
+    """Where a diagnostic's range ends: its own end if the rule gives one, else the end of
+    its text on its line (a link up to its closing parenthesis), else the end of the line."""
+    if d.end_line is not None and d.end_column is not None:
+        return d.end_line, d.end_column
+    line = lines[d.line - 1] if 0 < d.line <= len(lines) else ""
+    at = line.find(d.text, d.column - 1) if d.text else -1
+    if at < 0:
+        return d.line, max(len(line) + 1, d.column + 1)
+    end = at + len(d.text)
+    if line[end : end + 1] in (")", ">"):
+        end += 1
+    return d.line, end + 1
+
+
+def _link_end(doc: Document, link: Link) -> tuple[int, int]:
+    from formalai_lint.fixes.links import destination_span, text_position
+
+    span = destination_span(doc, link)
+    if span is None:
+        return link.line, link.column + len(link.text) + 2
+    line, column = text_position(doc, span[1])
+    return line, column + 1  # past the `)`
+
+
+def _link_at(doc: Document, line: int, column: int) -> Link | None:
+    for link in doc.links:
+        if link.line == line and link.column <= column:
+            end_line, end_column = _link_end(doc, link)
+            if (end_line, end_column) > (line, column):
+                return link
+    return None
+
+
+def _heading_at(doc: Document, line: int) -> Heading | None:
+    return next((h for h in doc.headings if h.line == line), None)
+
+
+def _section_of(doc: Document, heading: Heading) -> tuple[int, int]:
+    return next((s.start_line, s.end_line) for s in doc.sections if s.heading == heading)
+
+
+# -- the server ----------------------------------------------------------------------------
+class Server(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("formalai-lint", __version__)
+        self.lint: Lint | None = None
+        self.root: Path | None = None
+        self.latest: dict[str, list[Diagnostic]] = {}  # path -> what was last published
+        self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.debounce = DEBOUNCE
+
+    # -- set-up ---------------------------------------------------------------------------
+    def start(self, root: Path | None) -> None:
+        self.root = root
+
+    def _lint_for(self, file: Path) -> Lint | None:
+        """The run of the project that holds `file`, made on first use."""
+        if self.lint is not None:
+            return self.lint
+        start = self.root or file.parent
+        try:
+            settings = load_settings([start])
+            registry.check_settings(settings)
+        except ConfigError as e:
+            self.message(f"formalai-lint: configuration error: {e}", lsp.MessageType.Error)
+            settings = Settings(root=_real(start))
+        try:
+            self.lint = Lint(settings)
+        except (ConfigError, OSError) as e:
+            self.message(f"formalai-lint: {e}", lsp.MessageType.Error)
+            return None
+        return self.lint
+
+    def message(self, text: str, kind: lsp.MessageType = lsp.MessageType.Warning) -> None:
+        self.window_show_message(lsp.ShowMessageParams(type=kind, message=text))
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
+
+    def path_of(self, uri: str) -> str | None:
+        """The project-relative path of a document URI, None outside the project."""
+        fs = to_fs_path(uri)
+        if fs is None:
+            return None
+        lint = self._lint_for(Path(fs))
+        if lint is None:
+            return None
+        real = _real(Path(fs))
+        try:
+            relative = real.relative_to(_real(lint.settings.root))
+        except ValueError:
+            return None
+        path = relative.as_posix()
+        if path.startswith(DIR_NAME) or not path.endswith(MARKDOWN_SUFFIXES):
+            return None
+        return path
+
+    def uri_of(self, path: str) -> str:
+        assert self.lint is not None
+        return from_fs_path(str(self.lint.settings.root / path)) or ""
+
+    def positions(self, doc: Document) -> Positions:
+        return Positions(doc.lines, self.encoding)
+
+    # -- diagnostics ----------------------------------------------------------------------
+    def refresh(self, uri: str) -> None:
+        """Lint an open document from its buffer and publish; then its open dependents."""
+        self.pending.pop(uri, None)
+        path = self.path_of(uri)
+        if path is None or self.lint is None:
+            return
+        text = self.workspace.get_text_document(uri).source
+        before = self.lint.facts(path) if path in self.lint.buffers else None
+        self.lint.update(path, text)
+        self.publish(path, uri)
+        after = self.lint.facts(path)
+        if before is None or after is None or before.anchors != after.anchors:
+            self.refresh_dependents(path)
+
+    def refresh_dependents(self, path: str) -> None:
+        """Lint again the other open documents that link into `path`."""
+        assert self.lint is not None
+        for other in list(self.lint.buffers):
+            facts = self.lint.facts(other)
+            if other != path and facts is not None and _links_into(facts, path):
+                self.publish(other, self.uri_of(other))
+
+    def publish(self, path: str, uri: str) -> None:
+        assert self.lint is not None
+        found = self.lint.diagnostics(path)
+        self.latest[path] = found
+        doc = self.lint.docs.get(path)
+        lines = doc.lines if doc else self.workspace.get_text_document(uri).source.split("\n")
+        converted = [self.to_lsp(Positions(lines, self.encoding), lines, d) for d in found]
+        version = self.workspace.get_text_document(uri).version
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=converted, version=version)
+        )
+
+    def to_lsp(self, at: Positions, lines: Sequence[str], d: Diagnostic) -> lsp.Diagnostic:
+        from formalai_lint.report import RULE_URL
+
+        end_line, end_column = _diagnostic_end(lines, d)
+        return lsp.Diagnostic(
+            range=at.range(d.line, d.column, end_line, end_column),
+            message=d.message,
+            severity=lsp.DiagnosticSeverity.Error
+            if d.severity == Severity.ERROR
+            else lsp.DiagnosticSeverity.Warning,
+            code=d.code,
+            code_description=lsp.CodeDescription(href=RULE_URL.format(code=d.code)),
+            source="formalai-lint",
+            data={"name": d.name, "fixable": d.fixable},
+        )
+
+    def schedule(self, uri: str, delay: float) -> None:
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        loop = asyncio.get_running_loop()
+        self.pending[uri] = loop.call_later(delay, _guarded(self, self.refresh), uri)
+
+    # -- helpers for requests ------------------------------------------------------------
+    def open_doc(self, uri: str) -> tuple[str, Document] | None:
+        path = self.path_of(uri)
+        if path is None or self.lint is None:
+            return None
+        doc = self.lint.docs.get(path)
+        if doc is None:
+            text = self.workspace.get_text_document(uri).source
+            doc = self.lint.update(path, text)
+        return (path, doc) if doc is not None else None
+
+    def loaded(self) -> Callable[[str], Document | None]:
+        """A loader that parses each document at most once per request."""
+        assert self.lint is not None
+        lint, seen = self.lint, {}
+
+        def load(path: str) -> Document | None:
+            if path not in seen:
+                seen[path] = lint.document(path)
+            return seen[path]
+
+        return load
+
+    def workspace_edit(
+        self, edits: Mapping[str, Sequence[Edit]], load: Callable[[str], Document | None]
+    ) -> lsp.WorkspaceEdit:
+        changes: dict[str, list[lsp.TextEdit]] = {}
+        for path, items in edits.items():
+            doc = load(path)
+            if doc is None:
+                continue
+            at = self.positions(doc)
+            changes[self.uri_of(path)] = [at.edit(e) for e in sorted(items)]
+        return lsp.WorkspaceEdit(changes=changes)
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _links_into(facts: DocFacts, path: str) -> bool:
+    for link in facts.links:
+        target = join(facts.path, link.path) if link.path else None
+        if target is not None and (target == path or f"{target}/README.md" == path):
+            return True
+    return False
+
+
+def _guarded(server: Server, func: Callable[..., T]) -> Callable[..., T | None]:
+    """`func`, with any exception logged and shown instead of ending the server."""
+
+    def run(*args: Any) -> T | None:
+        try:
+            return func(*args)
+        except Exception as e:
+            log.error("%s", traceback.format_exc())
+            server.message(f"formalai-lint: internal error: {type(e).__name__}: {e}")
+            return None
+
+    return run
+
+
+server = Server()
+
+
+@server.feature(lsp.INITIALIZE)
+def _initialize(ls: Server, params: lsp.InitializeParams) -> None:
+    root = None
+    if params.workspace_folders:
+        root = to_fs_path(params.workspace_folders[0].uri)
+    elif params.root_uri:
+        root = to_fs_path(params.root_uri)
+    elif params.root_path:
+        root = params.root_path
+    ls.start(Path(root) if root else None)
+    options = params.initialization_options
+    if isinstance(options, dict) and isinstance(options.get("debounce"), int | float):
+        ls.debounce = max(0.0, float(options["debounce"]))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def _did_open(ls: Server, params: lsp.DidOpenTextDocumentParams) -> None:
+    _guarded(ls, ls.refresh)(params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def _did_change(ls: Server, params: lsp.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, ls.debounce)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+def _did_save(ls: Server, params: lsp.DidSaveTextDocumentParams) -> None:
+    path = ls.path_of(params.text_document.uri)
+    if ls.lint is not None and path is not None:
+        ls.lint.forget(path)
+        ls.lint.files = ls.lint.files | {path}
+    _guarded(ls, ls.refresh)(params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def _did_close(ls: Server, params: lsp.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    path = ls.path_of(uri)
+    if ls.lint is not None and path is not None:
+        ls.lint.close(path)
+        ls.lint.forget(path)
+        ls.latest.pop(path, None)
+        if path in ls.lint.files:
+            _guarded(ls, ls.refresh_dependents)(path)
+    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def _watched(ls: Server, params: lsp.DidChangeWatchedFilesParams) -> None:
+    if ls.lint is None:
+        return
+    lint = ls.lint
+    for change in params.changes:
+        path = ls.path_of(change.uri)
+        if path is None:
+            continue
+        lint.forget(path)
+        if change.type == lsp.FileChangeType.Deleted:
+            lint.files = lint.files - {path}
+        else:
+            lint.files = lint.files | {path}
+    for path in list(lint.buffers):
+        _guarded(ls, ls.publish)(path, ls.uri_of(path))
+
+
+@server.feature(lsp.SHUTDOWN)
+def _shutdown(ls: Server, params: None) -> None:
+    if ls.lint is not None:
+        with contextlib.suppress(OSError):
+            ls.lint.save(ls.lint.files)
+
+
+def serve() -> None:
+    """Run the server on stdin and stdout until the client ends it."""
+    server.start_io()
+
+
+# -- requests ------------------------------------------------------------------------------
+def _request(func: Callable[..., T]) -> Callable[..., T | None]:
+    """A request handler that answers None, not an error, when something unexpected fails."""
+
+    def run(ls: Server, params: Any) -> T | None:
+        try:
+            return func(ls, params)
+        except Exception:
+            log.error("%s", traceback.format_exc())
+            return None
+
+    run.__name__ = func.__name__
+    return run
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(
+        code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll]
+    ),
+)
+@_request
+def _code_action(ls: Server, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+    from formalai_lint.fixes.links import LINK_CODES, link_edits
+    from formalai_lint.fixes.numbering import NUMBERING_CODES
+    from formalai_lint.fixes.toc import NotFixable, toc_edit
+
+    found = ls.open_doc(params.text_document.uri)
+    if found is None or ls.lint is None:
+        return None
+    path, doc = found
+    at = ls.positions(doc)
+    first = params.range.start.line + 1
+    last = params.range.end.line + 1
+    here = [
+        d
+        for d in ls.latest.get(path, [])
+        if first <= _diagnostic_end(doc.lines, d)[0] and d.line <= last
+    ]
+    actions: list[lsp.CodeAction] = []
+    only = params.context.only or []
+    wants_fix_all = not only or any(k.startswith(lsp.CodeActionKind.Source) for k in only)
+
+    def action(title: str, edits: Mapping[str, Sequence[Edit]], kind: str, d: Any = None) -> None:
+        lsp_diags = [ls.to_lsp(at, doc.lines, d)] if d is not None else None
+        actions.append(
+            lsp.CodeAction(
+                title=title,
+                kind=kind,
+                diagnostics=lsp_diags,
+                edit=ls.workspace_edit(edits, ls.loaded()),
+                is_preferred=kind == lsp.CodeActionKind.QuickFix and "(unsafe)" not in title,
+            )
+        )
+
+    toc_codes = {"FL101", "FL102", "FL103", "FL104", "FL105"}
+    if any(d.code in toc_codes for d in here):
+        try:
+            edit = toc_edit(doc)
+        except NotFixable:
+            edit = None
+        if edit is not None:
+            toc = next(d for d in here if d.code in toc_codes)
+            action(
+                "Rewrite the table of contents", {path: [edit]}, lsp.CodeActionKind.QuickFix, toc
+            )
+    for d in here:
+        if d.code in LINK_CODES:
+            for edit, diag in link_edits(doc, [d], ls.lint.project()):
+                action(
+                    f"Retarget the link to `{edit.text}` (unsafe)",
+                    {path: [edit]},
+                    lsp.CodeActionKind.QuickFix,
+                    diag,
+                )
+    if any(d.code in NUMBERING_CODES for d in here):
+        edits = _renumber_edits(ls, path, doc)
+        if edits:
+            numbered = next(d for d in here if d.code in NUMBERING_CODES)
+            action(
+                "Renumber the headings, and every link to them (unsafe)",
+                edits,
+                lsp.CodeActionKind.QuickFix,
+                numbered,
+            )
+    for d in here:
+        line = doc.lines[d.line - 1] if d.line <= len(doc.lines) else ""
+        end = len(line) + 1
+        comment = (" " if line.strip() else "") + SUPPRESS.format(code=d.code)
+        action(
+            f"Suppress {d.code} on this line",
+            {path: [Edit(d.line, end, d.line, end, comment)]},
+            lsp.CodeActionKind.QuickFix,
+            d,
+        )
+    if wants_fix_all and any(d.fixable for d in ls.latest.get(path, [])):
+        edits = _fix_all(ls, path, doc)
+        if edits:
+            action(
+                "Fix all safely fixable problems (formalai-lint)",
+                edits,
+                lsp.CodeActionKind.SourceFixAll,
+            )
+    return actions
+
+
+def _fix_all(ls: Server, path: str, doc: Document) -> dict[str, list[Edit]]:
+    """The safe fixes of the whole document, as one edit of its text."""
+    from formalai_lint import fix
+    from formalai_lint.fixes.toc import NotFixable
+
+    assert ls.lint is not None
+    lint = ls.lint
+    toc_rules = [r for r in lint.rules if r.code in fix.TOC_CODES]
+    try:
+        result = fix.fix_document(
+            path,
+            doc.text.encode("utf-8"),
+            ls.latest.get(path, []),
+            toc_rules,
+            lint.settings.parse_options,
+        )
+    except (NotFixable, source.UnreadableError):
+        return {}
+    if not result.changed:
+        return {}
+    new = result.after.decode("utf-8")
+    last = len(doc.lines)
+    return {path: [Edit(1, 1, last, len(doc.lines[-1]) + 1, new)]}
+
+
+def _renumber_edits(ls: Server, path: str, doc: Document) -> dict[str, list[Edit]]:
+    from formalai_lint.fixes.numbering import renumbering
+    from formalai_lint.rename import RenameError, rename_headings
+
+    assert ls.lint is not None
+    texts, _ = renumbering(doc)
+    if not texts:
+        return {}
+    try:
+        renamed = rename_headings(
+            doc, texts, ls.lint.all_facts(), ls.loaded(), ls.lint.settings.parse_options
+        )
+    except RenameError:
+        return {}
+    return renamed.edits if not renamed.missed else {}
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+@_request
+def _hover(ls: Server, params: lsp.HoverParams) -> lsp.Hover | None:
+    found = ls.open_doc(params.text_document.uri)
+    if found is None or ls.lint is None:
+        return None
+    path, doc = found
+    at = ls.positions(doc)
+    line, column = at.model(params.position)
+    parts: list[str] = []
+    for d in ls.latest.get(path, []):
+        end_line, end_column = _diagnostic_end(doc.lines, d)
+        if (d.line, d.column) <= (line, column) < (end_line, end_column):
+            rule = registry.find(d.code)
+            summary = rule.summary if rule else ""
+            parts.append(f"**{d.code}** `{d.name}`: {summary}\n\n{d.message}")
+    link = _link_at(doc, line, column)
+    if link is not None and not link.external:
+        target = _target(ls, path, link)
+        if target is not None:
+            parts.append(_describe_target(ls, *target, link))
+    if not parts:
+        return None
+    return lsp.Hover(
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(parts))
+    )
+
+
+def _target(ls: Server, path: str, link: Link) -> tuple[str, Document, Heading | None] | None:
+    """The document a link leads to, and the heading its fragment names (if any)."""
+    from formalai_lint.rename import target_of
+
+    assert ls.lint is not None
+    target = target_of(path, link)
+    if target is None:
+        return None
+    if target not in ls.lint.all_files():
+        readme = f"{target}/README.md" if target else "README.md"
+        if readme not in ls.lint.all_files():
+            return None
+        target = readme
+    if not target.endswith(MARKDOWN_SUFFIXES):
+        return None
+    doc = ls.lint.document(target)
+    if doc is None:
+        return None
+    heading = next((h for h in doc.headings if h.anchor == link.fragment), None)
+    return target, doc, heading
+
+
+def _describe_target(
+    ls: Server, path: str, doc: Document, heading: Heading | None, link: Link
+) -> str:
+    if heading is None:
+        if link.fragment:
+            return f"`{path}`: no heading `#{link.fragment}`"
+        start, end = 1, min(len(doc.lines), HOVER_LINES)
+        title = doc.title or path
+    else:
+        start, end = _section_of(doc, heading)
+        title = heading.text
+    shown = "\n".join(doc.lines[start - 1 : min(end, start + HOVER_LINES - 1)])
+    return f"**{title}** — `{path}`, line {start}\n\n```markdown\n{shown}\n```"
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+@_request
+def _definition(ls: Server, params: lsp.DefinitionParams) -> lsp.Location | None:
+    found = ls.open_doc(params.text_document.uri)
+    if found is None:
+        return None
+    path, doc = found
+    line, column = ls.positions(doc).model(params.position)
+    link = _link_at(doc, line, column)
+    if link is None or link.external:
+        return None
+    target = _target(ls, path, link)
+    if target is None:
+        return None
+    target_path, target_doc, heading = target
+    at = ls.positions(target_doc)
+    if heading is None:
+        where = at.range(1, 1, 1, 1)
+    else:
+        where = at.range(heading.line, 1, heading.line, len(target_doc.lines[heading.line - 1]) + 1)
+    return lsp.Location(uri=ls.uri_of(target_path), range=where)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+@_request
+def _references(ls: Server, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+    from formalai_lint.rename import target_of
+
+    found = ls.open_doc(params.text_document.uri)
+    if found is None or ls.lint is None:
+        return None
+    path, doc = found
+    heading = _heading_at(doc, params.position.line + 1)
+    if heading is None:
+        return None
+    load = ls.loaded()
+    result: list[lsp.Location] = []
+    if params.context.include_declaration:
+        at = ls.positions(doc)
+        result.append(
+            lsp.Location(
+                ls.uri_of(path),
+                at.range(heading.line, heading.column, heading.line, heading.column),
+            )
+        )
+    for source_path, facts in sorted(ls.lint.all_facts().items()):
+        links = [
+            link
+            for link in facts.links
+            if link.fragment == heading.anchor and _reaches(source_path, link, path, target_of)
+        ]
+        if not links:
+            continue
+        source_doc = load(source_path)
+        if source_doc is None:
+            continue
+        at = ls.positions(source_doc)
+        for link in links:
+            end_line, end_column = _link_end(source_doc, link)
+            result.append(
+                lsp.Location(
+                    ls.uri_of(source_path), at.range(link.line, link.column, end_line, end_column)
+                )
+            )
+    return result
+
+
+def _reaches(
+    source: str, link: Link, path: str, target_of: Callable[[str, Link], str | None]
+) -> bool:
+    target = target_of(source, link)
+    if target is None:
+        return False
+    return target == path or (f"{target}/README.md" if target else "README.md") == path
+
+
+_AFTER_FRAGMENT = re.compile(r"\]\(\s*<?#([^\s)#]*)$")
+_AFTER_FILE_FRAGMENT = re.compile(r"\]\(\s*<?([^\s)#<>]+)#([^\s)#]*)$")
+_AFTER_PAREN = re.compile(r"\]\(\s*<?([^\s)#<>]*)$")
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["(", "#", "/"])
+)
+@_request
+def _completion(ls: Server, params: lsp.CompletionParams) -> lsp.CompletionList | None:
+    from formalai_lint.fixes.links import encoded
+
+    uri = params.text_document.uri
+    path = ls.path_of(uri)
+    if path is None or ls.lint is None:
+        return None
+    lines = ls.workspace.get_text_document(uri).lines
+    text = lines[params.position.line].rstrip("\r\n") if params.position.line < len(lines) else ""
+    before = text[: _char(text, params.position.character, ls.encoding)]
+    items: list[lsp.CompletionItem] = []
+
+    def replacing(typed: str, new: str) -> lsp.TextEdit:
+        start = params.position.character - _units(typed, ls.encoding)
+        return lsp.TextEdit(
+            lsp.Range(lsp.Position(params.position.line, start), params.position), new
+        )
+
+    match = _AFTER_FRAGMENT.search(before)
+    if match:
+        doc = ls.lint.docs.get(path)
+        for h in doc.headings if doc else ():
+            items.append(
+                lsp.CompletionItem(
+                    label=h.anchor,
+                    kind=lsp.CompletionItemKind.Reference,
+                    detail=h.text,
+                    text_edit=replacing(match[1], encoded(h.anchor)),
+                    filter_text=h.anchor,
+                )
+            )
+        return lsp.CompletionList(is_incomplete=False, items=items)
+    match = _AFTER_FILE_FRAGMENT.search(before)
+    if match:
+        from urllib.parse import unquote
+
+        target = join(path, unquote(match[1]))
+        if target is not None and target not in ls.lint.all_files():
+            target = f"{target}/README.md" if target else "README.md"
+        doc = ls.lint.document(target) if target else None
+        for h in doc.headings if doc else ():
+            items.append(
+                lsp.CompletionItem(
+                    label=h.anchor,
+                    kind=lsp.CompletionItemKind.Reference,
+                    detail=h.text,
+                    text_edit=replacing(match[2], encoded(h.anchor)),
+                    filter_text=h.anchor,
+                )
+            )
+        return lsp.CompletionList(is_incomplete=False, items=items)
+    match = _AFTER_PAREN.search(before)
+    if match:
+        folder = posixpath.dirname(path)
+        for other in sorted(ls.lint.all_files()):
+            if other == path or other.startswith(DIR_NAME + "/"):
+                continue
+            relative = posixpath.relpath(other, folder or ".")
+            markdown = other.endswith(MARKDOWN_SUFFIXES)
+            items.append(
+                lsp.CompletionItem(
+                    label=relative,
+                    kind=lsp.CompletionItemKind.File,
+                    sort_text=("0" if markdown else "1") + relative,
+                    text_edit=replacing(match[1], encoded(relative, frozenset(" ()<>\\"))),
+                    filter_text=relative,
+                )
+            )
+        return lsp.CompletionList(is_incomplete=False, items=items)
+    return None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@_request
+def _symbols(ls: Server, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol] | None:
+    found = ls.open_doc(params.text_document.uri)
+    if found is None:
+        return None
+    _, doc = found
+    at = ls.positions(doc)
+    roots: list[lsp.DocumentSymbol] = []
+    stack: list[tuple[int, lsp.DocumentSymbol]] = []
+    for section in doc.sections:
+        h = section.heading
+        end = len(doc.lines[section.end_line - 1]) + 1 if section.end_line <= len(doc.lines) else 1
+        line_end = len(doc.lines[h.line - 1]) + 1
+        symbol = lsp.DocumentSymbol(
+            name=h.text.strip() or "(empty heading)",
+            kind=lsp.SymbolKind.String if h.level > 1 else lsp.SymbolKind.File,
+            range=at.range(h.line, 1, section.end_line, end),
+            selection_range=at.range(h.line, h.column, h.line, line_end),
+            detail=f"#{h.anchor}",
+            children=[],
+        )
+        while stack and stack[-1][0] >= h.level:
+            stack.pop()
+        if stack:
+            assert stack[-1][1].children is not None
+            stack[-1][1].children.append(symbol)
+        else:
+            roots.append(symbol)
+        stack.append((h.level, symbol))
+    return roots
+
+
+@server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+@_request
+def _prepare_rename(
+    ls: Server, params: lsp.PrepareRenameParams
+) -> lsp.PrepareRenamePlaceholder | None:
+    from formalai_lint.rename import RenameError, heading_span
+
+    found = ls.open_doc(params.text_document.uri)
+    if found is None:
+        return None
+    _, doc = found
+    heading = _heading_at(doc, params.position.line + 1)
+    if heading is None:
+        return None
+    try:
+        start, end = heading_span(doc, heading)
+    except RenameError:
+        return None
+    at = ls.positions(doc)
+    text = doc.lines[heading.line - 1][start - 1 : end - 1]
+    return lsp.PrepareRenamePlaceholder(
+        range=at.range(heading.line, start, heading.line, end), placeholder=text
+    )
+
+
+@server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+@_request
+def _rename(ls: Server, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    from formalai_lint.rename import RenameError, rename_heading
+
+    found = ls.open_doc(params.text_document.uri)
+    if found is None or ls.lint is None:
+        return None
+    _, doc = found
+    heading = _heading_at(doc, params.position.line + 1)
+    if heading is None:
+        ls.message("formalai-lint: rename works on a heading (put the cursor on its line)")
+        return None
+    load = ls.loaded()
+    try:
+        renamed = rename_heading(
+            doc,
+            heading.line,
+            params.new_name.strip(),
+            ls.lint.all_facts(),
+            load,
+            ls.lint.settings.parse_options,
+        )
+    except RenameError as e:
+        ls.message(f"formalai-lint: cannot rename: {e}")
+        return None
+    if renamed.missed:
+        where = ", ".join(f"{p}:{line}" for p, line, _ in renamed.missed[:5])
+        ls.message(f"formalai-lint: links not rewritten (reference links): {where}")
+    return ls.workspace_edit(renamed.edits, load)
