@@ -113,7 +113,9 @@ async def test_diagnostics_on_open_with_code_link_and_exact_range(client: Langua
     assert diag.code_description.href.endswith("/rules/FL203.md")
     assert diag.severity == lsp.DiagnosticSeverity.Error
     # `😀` is two UTF-16 units: the link starts at character 5, ends after its `)`
-    assert diag.range == lsp.Range(lsp.Position(2, 5), lsp.Position(2, 5 + len("[方法](guide.md#不存在)")))
+    assert diag.range == lsp.Range(
+        lsp.Position(2, 5), lsp.Position(2, 5 + len("[方法](guide.md#不存在)"))
+    )
 
 
 @pytest.mark.asyncio
@@ -250,9 +252,7 @@ async def test_completion_of_anchors_paths_and_other_files_anchors(
 
     async def labels(line: int, character: int) -> list[str]:
         found = await client.text_document_completion_async(
-            lsp.CompletionParams(
-                lsp.TextDocumentIdentifier(uri), lsp.Position(line, character)
-            )
+            lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(line, character))
         )
         assert isinstance(found, lsp.CompletionList)
         return [item.label for item in found.items]
@@ -296,7 +296,11 @@ async def test_rename_a_heading_across_files(client: LanguageClient) -> None:
     notes = (_root(client) / "notes.md").as_uri()
     assert sorted(edit.changes) == sorted([uri, notes])
     assert [e.new_text for e in edit.changes[notes]] == ["guide.md#二研究方法"]
-    assert sorted(e.new_text for e in edit.changes[uri]) == ["#二研究方法", "#二研究方法", "二、研究方法"]
+    assert sorted(e.new_text for e in edit.changes[uri]) == [
+        "#二研究方法",
+        "#二研究方法",
+        "二、研究方法",
+    ]
 
 
 @pytest.mark.asyncio
