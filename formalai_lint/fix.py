@@ -37,11 +37,11 @@ from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, ParseOptions
 from formalai_lint.fixes import html
 from formalai_lint.fixes.edits import Edit, EditError, SourceBytes
-from formalai_lint.fixes.links import LINK_CODES, link_edits
-from formalai_lint.fixes.numbering import NUMBERING_CODES
-from formalai_lint.fixes.toc import NotFixable, toc_edit
 from formalai_lint.links import MARKDOWN_SUFFIXES
 from formalai_lint.rule import DocFacts, FileRule, Project
+from formalai_lint.rules.links.fix import LINK_CODES, link_edits
+from formalai_lint.rules.numbering.fix import NUMBERING_CODES
+from formalai_lint.rules.toc.fix import NotFixable, toc_edit
 
 if TYPE_CHECKING:
     from formalai_lint import workers
@@ -242,7 +242,7 @@ def renumber_plan(
     renumbering cannot be done whole: a link to it that cannot be rewritten (a reference
     link), a file to edit that `--fix` may not write, a page that would render otherwise."""
     from formalai_lint import workers
-    from formalai_lint.fixes.numbering import renumbering
+    from formalai_lint.rules.numbering.fix import renumbering
     from formalai_lint.rename import RenameError, apply, rename_headings
 
     markdown = sorted(f for f in files if f.endswith(MARKDOWN_SUFFIXES))

@@ -42,8 +42,8 @@ from formalai_lint.engine import FileResult
 from formalai_lint.fixes.edits import Edit
 from formalai_lint.links import MARKDOWN_SUFFIXES, join
 from formalai_lint.rule import DocFacts, FileRule, Project
-from formalai_lint.rules.internal_error import InternalError
-from formalai_lint.rules.time_budget_exceeded import TimeBudgetExceeded
+from formalai_lint.rules.tool.internal_error import InternalError
+from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
 
 log = logging.getLogger("formalai_lint.server")
 DEBOUNCE = 0.05  # seconds a change waits for the next keystroke before it is linted
@@ -233,7 +233,7 @@ def _diagnostic_end(lines: Sequence[str], d: Diagnostic) -> tuple[int, int]:
 
 
 def _link_end(doc: Document, link: Link) -> tuple[int, int]:
-    from formalai_lint.fixes.links import destination_span, text_position
+    from formalai_lint.rules.links.fix import destination_span, text_position
 
     span = destination_span(doc, link)
     if span is None:
@@ -546,9 +546,9 @@ def _request(func: Callable[..., T]) -> Callable[..., T | None]:
 )
 @_request
 def _code_action(ls: Server, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-    from formalai_lint.fixes.links import LINK_CODES, link_edits
-    from formalai_lint.fixes.numbering import NUMBERING_CODES
-    from formalai_lint.fixes.toc import NotFixable, toc_edit
+    from formalai_lint.rules.links.fix import LINK_CODES, link_edits
+    from formalai_lint.rules.numbering.fix import NUMBERING_CODES
+    from formalai_lint.rules.toc.fix import NotFixable, toc_edit
 
     found = ls.open_doc(params.text_document.uri)
     if found is None or ls.lint is None:
@@ -632,7 +632,7 @@ def _code_action(ls: Server, params: lsp.CodeActionParams) -> list[lsp.CodeActio
 def _fix_all(ls: Server, path: str, doc: Document) -> dict[str, list[Edit]]:
     """The safe fixes of the whole document, as one edit of its text."""
     from formalai_lint import fix
-    from formalai_lint.fixes.toc import NotFixable
+    from formalai_lint.rules.toc.fix import NotFixable
 
     assert ls.lint is not None
     lint = ls.lint
@@ -655,7 +655,7 @@ def _fix_all(ls: Server, path: str, doc: Document) -> dict[str, list[Edit]]:
 
 
 def _renumber_edits(ls: Server, path: str, doc: Document) -> dict[str, list[Edit]]:
-    from formalai_lint.fixes.numbering import renumbering
+    from formalai_lint.rules.numbering.fix import renumbering
     from formalai_lint.rename import RenameError, rename_headings
 
     assert ls.lint is not None
@@ -822,7 +822,7 @@ _AFTER_PAREN = re.compile(r"\]\(\s*<?([^\s)#<>]*)$")
 )
 @_request
 def _completion(ls: Server, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-    from formalai_lint.fixes.links import encoded
+    from formalai_lint.rules.links.fix import encoded
 
     uri = params.text_document.uri
     path = ls.path_of(uri)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from formalai_lint.config import Settings
 from formalai_lint.document import Document
-from formalai_lint.fixes.numbering import renumbering
-from formalai_lint.rules.heading_numbering import HeadingNumbering
-from formalai_lint.rules.subsection_numbering import SubsectionNumbering
+from formalai_lint.rules.numbering.fix import renumbering
+from formalai_lint.rules.numbering.heading_numbering import HeadingNumbering
+from formalai_lint.rules.numbering.subsection_numbering import SubsectionNumbering
 
 
 def _new(text: str) -> dict[int, str]:

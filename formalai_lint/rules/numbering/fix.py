@@ -25,8 +25,8 @@ from collections.abc import Sequence
 
 from formalai_lint.document import Document, Heading
 from formalai_lint.rename import RenameError, heading_source
-from formalai_lint.rules._numbering import Number, families, number, slips, to_chinese
-from formalai_lint.rules.heading_numbering import _continued
+from formalai_lint.rules.numbering._view import Number, families, number, slips, to_chinese
+from formalai_lint.rules.numbering.heading_numbering import _continued
 
 NUMBERING_CODES = frozenset({"FL501", "FL502"})
 _CHINESE_NUMERAL = re.compile(r"[一二三四五六七八九十零〇两]+")
