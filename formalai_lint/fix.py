@@ -242,8 +242,8 @@ def renumber_plan(
     renumbering cannot be done whole: a link to it that cannot be rewritten (a reference
     link), a file to edit that `--fix` may not write, a page that would render otherwise."""
     from formalai_lint import workers
-    from formalai_lint.rules.numbering.fix import renumbering
     from formalai_lint.rename import RenameError, apply, rename_headings
+    from formalai_lint.rules.numbering.fix import renumbering
 
     markdown = sorted(f for f in files if f.endswith(MARKDOWN_SUFFIXES))
     with workers.phase1_of(settings, files, options) as phase1:

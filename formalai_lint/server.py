@@ -655,8 +655,8 @@ def _fix_all(ls: Server, path: str, doc: Document) -> dict[str, list[Edit]]:
 
 
 def _renumber_edits(ls: Server, path: str, doc: Document) -> dict[str, list[Edit]]:
-    from formalai_lint.rules.numbering.fix import renumbering
     from formalai_lint.rename import RenameError, rename_headings
+    from formalai_lint.rules.numbering.fix import renumbering
 
     assert ls.lint is not None
     texts, _ = renumbering(doc)
