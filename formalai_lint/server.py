@@ -289,6 +289,9 @@ class Server(LanguageServer):
         except (ConfigError, OSError) as e:
             self.message(f"formalai-lint: {e}", lsp.MessageType.Error)
             return None
+        # As in a CLI run: what is loaded now is never scanned by the cyclic collector again,
+        # and it runs less often (a parse allocates millions of objects that refcounting frees).
+        self.lint.__enter__()
         return self.lint
 
     def message(self, text: str, kind: lsp.MessageType = lsp.MessageType.Warning) -> None:
