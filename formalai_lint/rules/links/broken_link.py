@@ -2,8 +2,9 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Link, is_external
-from formalai_lint.links import Status, did_you_mean
+from formalai_lint.links import Status
 from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rules.shared import did_you_mean
 
 
 class BrokenLink(ProjectRule):
@@ -25,7 +26,9 @@ class BrokenLink(ProjectRule):
                     doc.path,
                     link.line,
                     link.column,
-                    f"`{link.target}` does not exist" + did_you_mean(found) + _math_note(link),
+                    f"`{link.target}` does not exist"
+                    + did_you_mean(found.suggestion, found.candidates)
+                    + _math_note(link),
                     link.target,
                 )
 

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status, attribute_note, did_you_mean
+from formalai_lint.links import Status, attribute_note
 from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rules.shared import did_you_mean
 
 
 class RelatedUnresolved(ProjectRule):
@@ -30,7 +31,7 @@ class RelatedUnresolved(ProjectRule):
                 link.line,
                 link.column,
                 f"related topic `{link.text}`: `{link.target}` {problem}"
-                + did_you_mean(found)
+                + did_you_mean(found.suggestion, found.candidates)
                 + note,
                 link.target,
             )

@@ -36,8 +36,8 @@ class TocNesting(FileRule):
         matched = matched_entries(doc, guess=True)  # a stale entry still stands for its heading
         if not matched:
             return
-        matched.sort(key=lambda pair: pair[0].line)  # unlinked items come last: TOC order
-        named = named_headings(doc.headings)
+        matched = tuple(sorted(matched, key=lambda pair: pair[0].line))  # unlinked: last
+        named = named_headings(doc)
         # The outermost list holds the level most entries agree on (one stale entry at the
         # top must not shift every other entry); the tree is the headings the TOC should list.
         offsets = Counter(h.level - e.depth for e, h in matched)

@@ -39,7 +39,7 @@ class TocOrder(FileRule):
     summary = "TOC entries are not in document order"
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        named = named_headings(doc.headings) if doc.toc else {}
+        named = named_headings(doc) if doc.toc else {}
         # an entry that links to the wrong heading is FL105's, not out of order here
         matched = [(e, h) for e, h in matched_entries(doc) if not misdirected(e, h, named)]
         keep = _in_order([h.line for _, h in matched])

@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Block, Document, Heading
@@ -23,13 +23,13 @@ class TocStaleEntry(FileRule):
             return
         by_anchor = {h.anchor: h for h in doc.headings}
         anchors = frozenset(by_anchor)  # indexed once by suggest_anchor
-        named: dict[str, Heading | None] | None = None
+        named: Mapping[str, Heading | None] | None = None
         swallowed: dict[str, Block] | None = None
         for entry in doc.toc.entries:
             if entry.fragment in doc.anchors:
                 continue
             if named is None or swallowed is None:  # once per document, on the first one
-                named, swallowed = named_headings(doc.headings), swallowed_ids(doc)
+                named, swallowed = named_headings(doc), swallowed_ids(doc)
             heading = guessed_heading(entry, anchors, by_anchor, named)
             message = f"TOC entry `{entry.text}` links to `#{entry.fragment}`, which no heading has"
             if heading is not None:

@@ -27,7 +27,7 @@ class TocTextMismatch(FileRule):
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         matched = matched_entries(doc)
-        named = named_headings(doc.headings) if matched else {}
+        named = named_headings(doc) if matched else {}
         for entry, heading in matched:
             other = misdirected(entry, heading, named)
             if other is not None:
