@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.links import Status, attribute_note
-from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rule import Fix, Project, ProjectRule
 from formalai_lint.rules.shared import did_you_mean
 
 
@@ -15,6 +15,7 @@ class BrokenCrossFragment(ProjectRule):
     code = "FL203"
     name = "broken-cross-fragment"
     summary = "other.md#fragment: the file exists, the fragment does not"
+    fix = Fix.UNSAFE
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for doc, link, found in project.resolved_links:

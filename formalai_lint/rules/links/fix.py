@@ -20,8 +20,6 @@ from formalai_lint.links import Status, resolve, suggest_anchor
 from formalai_lint.rule import Project
 from formalai_lint.rules.shared import DESTINATION_UNSAFE, encoded
 
-LINK_CODES = frozenset({"FL201", "FL202", "FL203", "FL301"})
-
 
 def suggestion(doc: Document, link: Link, project: Project | None) -> str | None:
     """The new destination, written as it goes in the source, or None without one clear candidate."""
@@ -76,12 +74,13 @@ def _position(doc: Document, offset: int) -> tuple[int, int]:
 def link_edits(
     doc: Document, diagnostics: list[Diagnostic], project: Project | None
 ) -> list[tuple[Edit, Diagnostic]]:
-    """An edit for each link diagnostic of `doc` with one clear new destination."""
+    """An edit for each link diagnostic of `doc` with one clear new destination (the caller
+    passes the diagnostics of the rules that declare `Fix.UNSAFE`)."""
     by_place = {(link.line, link.column, link.target): link for link in doc.links}
     result = []
     for diag in diagnostics:
         link = by_place.get((diag.line, diag.column, diag.text))
-        if diag.code not in LINK_CODES or link is None:
+        if link is None:
             continue
         new = suggestion(doc, link, project)
         span = _destination_span(doc, link)

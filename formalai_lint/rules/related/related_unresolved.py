@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.links import Status, attribute_note
-from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rule import Fix, Project, ProjectRule
 from formalai_lint.rules.shared import did_you_mean
 
 
@@ -13,6 +13,7 @@ class RelatedUnresolved(ProjectRule):
     code = "FL301"
     name = "related-unresolved"
     summary = "A related-topics link does not resolve (file or fragment)"
+    fix = Fix.UNSAFE
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for doc, link, found in project.resolved_links:

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading, TocEntry
-from formalai_lint.rule import FileRule
+from formalai_lint.rule import FileRule, Fix
 from formalai_lint.rules.toc._view import (
     expected_headings,
     matched_entries,
@@ -31,6 +31,7 @@ class TocNesting(FileRule):
     code = "FL104"
     name = "toc-nesting"
     summary = "TOC entry depth does not match the heading's level"
+    fix = Fix.SAFE
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         matched = matched_entries(doc, guess=True)  # a stale entry still stands for its heading
@@ -74,7 +75,6 @@ class TocNesting(FileRule):
                     entry.column,
                     _message(entry, heading, expected, len(run) - 1, parent, witness),
                     entry.text,
-                    fixable=True,
                 )
             start = end
 

@@ -2,7 +2,7 @@ from collections.abc import Iterator, Mapping
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Block, Document, Heading
-from formalai_lint.rule import FileRule
+from formalai_lint.rule import FileRule, Fix
 from formalai_lint.rules.toc._view import guessed_heading, named_headings, swallowed_ids
 
 
@@ -17,6 +17,7 @@ class TocStaleEntry(FileRule):
     code = "FL102"
     name = "toc-stale-entry"
     summary = "A TOC entry's anchor matches no heading"
+    fix = Fix.SAFE
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         if doc.toc is None:
@@ -39,6 +40,4 @@ class TocStaleEntry(FileRule):
                     f": the code fence opened at line {fence.line} is still open,"
                     " so the heading after it is read as code"
                 )
-            yield self.diagnostic(
-                doc.path, entry.line, entry.column, message, entry.target, fixable=True
-            )
+            yield self.diagnostic(doc.path, entry.line, entry.column, message, entry.target)

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule
+from formalai_lint.rule import FileRule, Fix
 from formalai_lint.rules.toc._view import (
     matched_entries,
     misdirected,
@@ -24,6 +24,7 @@ class TocTextMismatch(FileRule):
     code = "FL105"
     name = "toc-text-mismatch"
     summary = "TOC entry text differs from its heading's text"
+    fix = Fix.SAFE
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         matched = matched_entries(doc)
@@ -40,6 +41,4 @@ class TocTextMismatch(FileRule):
                 message = f"TOC entry `{entry.text}` differs from its heading `{heading.text}`"
             else:
                 continue
-            yield self.diagnostic(
-                doc.path, entry.line, entry.column, message, entry.text, fixable=True
-            )
+            yield self.diagnostic(doc.path, entry.line, entry.column, message, entry.text)
