@@ -9,10 +9,13 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from formalai_lint.document import Cell, Document, Table
 from formalai_lint.rule import FileRule
+
+if TYPE_CHECKING:
+    from formalai_lint.config import Settings
 from formalai_lint.rules.levels import model as levels
 from formalai_lint.rules.levels import quantities
 from formalai_lint.rules.levels.model import Interval, Level, LevelModel, Words
@@ -66,6 +69,12 @@ def _declared_levels(doc: Document) -> Mapping[str, tuple[str, int]]:
 
 class LevelRule(FileRule):
     """A rule that reads the level model, built once per rule instead of once per document."""
+
+    @classmethod
+    def check_settings(cls, settings: Settings) -> None:
+        """The `levels` table of the configuration (already schema-valid) is a sound model:
+        the levels partition 0–1, the labels are plain words."""
+        levels.check_config(settings.table, str(settings.config_file))
 
     @cached_property
     def model(self) -> LevelModel:
