@@ -5,8 +5,8 @@ parsed `Document`; a `ProjectRule` runs after every file is parsed and sees the 
 the facts (title, anchors, links) of every document, never the documents themselves, so
 that facts can be cached and computed in worker processes.
 
-Third-party packages add rules by naming their classes in the `formalai_lint.rules`
-entry-point group, exactly as the built-in rules do.
+Built-in rules are found by their modules in `formalai_lint/rules/<family>/`; third-party
+packages add rules by naming their classes in the `formalai_lint.rules` entry-point group.
 """
 
 from __future__ import annotations
