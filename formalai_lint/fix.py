@@ -38,15 +38,14 @@ from formalai_lint.document import Document, ParseOptions
 from formalai_lint.fixes import html
 from formalai_lint.fixes.edits import Edit, EditError, SourceBytes
 from formalai_lint.links import MARKDOWN_SUFFIXES
-from formalai_lint.rule import DocFacts, FileRule, Project
-from formalai_lint.rules.links.fix import LINK_CODES, link_edits
+from formalai_lint.rule import DocFacts, FileRule, Fix, Project
+from formalai_lint.rules.links.fix import link_edits
 from formalai_lint.rules.numbering.fix import NUMBERING_CODES
 from formalai_lint.rules.toc.fix import NotFixable, toc_edit
 
 if TYPE_CHECKING:
     from formalai_lint import workers
 
-TOC_CODES = frozenset({"FL101", "FL102", "FL103", "FL104", "FL105"})
 MAX_ROUNDS = 4
 
 
@@ -94,7 +93,8 @@ def fix_document(
     if renames:
         src, doc = _renumber(path, src, doc, renames, options, result)
 
-    wanted = [d for d in diagnostics if d.code in LINK_CODES] if unsafe else []
+    link_codes = _codes(Fix.UNSAFE) - NUMBERING_CODES if unsafe else frozenset()
+    wanted = [d for d in diagnostics if d.code in link_codes]
     edits = link_edits(doc, wanted, project)
     if edits:
         try:
@@ -114,7 +114,8 @@ def fix_document(
                     f"{path}: links not retargeted: the rendered page would change"
                 )
 
-    toc_before = [d for d in diagnostics if d.code in TOC_CODES]
+    toc_codes = _codes(Fix.SAFE)
+    toc_before = [d for d in diagnostics if d.code in toc_codes]
     for _ in range(MAX_ROUNDS if toc_before or result.renumbered else 0):
         try:
             edit = toc_edit(doc)
@@ -226,8 +227,13 @@ class FixRun:
         return [f.path for f in self.fixes]
 
 
+def _codes(fix: Fix) -> frozenset[str]:
+    """The codes of the rules that declare `fix` (safe: the TOC rewrite; unsafe: links)."""
+    return frozenset(r.code for r in registry.all_rules() if r.fix is fix)
+
+
 def _fixable_codes(unsafe: bool) -> frozenset[str]:
-    return TOC_CODES | LINK_CODES | NUMBERING_CODES if unsafe else TOC_CODES
+    return _codes(Fix.SAFE) | _codes(Fix.UNSAFE) if unsafe else _codes(Fix.SAFE)
 
 
 def renumber_plan(
@@ -308,7 +314,7 @@ def run(
     toc_rules = [
         cls(settings)
         for cls in registry.enabled(settings)
-        if cls.code in TOC_CODES and issubclass(cls, FileRule)
+        if cls.fix is Fix.SAFE and issubclass(cls, FileRule)
     ]
     numbering_rules = [
         cls(settings)

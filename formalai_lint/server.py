@@ -549,7 +549,8 @@ def _request(func: Callable[..., T]) -> Callable[..., T | None]:
 )
 @_request
 def _code_action(ls: Server, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-    from formalai_lint.rules.links.fix import LINK_CODES, link_edits
+    from formalai_lint.rule import Fix
+    from formalai_lint.rules.links.fix import link_edits
     from formalai_lint.rules.numbering.fix import NUMBERING_CODES
     from formalai_lint.rules.toc.fix import NotFixable, toc_edit
 
@@ -581,7 +582,7 @@ def _code_action(ls: Server, params: lsp.CodeActionParams) -> list[lsp.CodeActio
             )
         )
 
-    toc_codes = {"FL101", "FL102", "FL103", "FL104", "FL105"}
+    toc_codes = {r.code for r in ls.lint.rules if r.fix is Fix.SAFE}
     if any(d.code in toc_codes for d in here):
         try:
             edit = toc_edit(doc)
@@ -593,7 +594,8 @@ def _code_action(ls: Server, params: lsp.CodeActionParams) -> list[lsp.CodeActio
                 "Rewrite the table of contents", {path: [edit]}, lsp.CodeActionKind.QuickFix, toc
             )
     for d in here:
-        if d.code in LINK_CODES:
+        rule = registry.find(d.code)
+        if rule is not None and rule.fix is Fix.UNSAFE and d.code not in NUMBERING_CODES:
             for edit, diag in link_edits(doc, [d], ls.lint.project()):
                 action(
                     f"Retarget the link to `{edit.text}` (unsafe)",
@@ -635,11 +637,12 @@ def _code_action(ls: Server, params: lsp.CodeActionParams) -> list[lsp.CodeActio
 def _fix_all(ls: Server, path: str, doc: Document) -> dict[str, list[Edit]]:
     """The safe fixes of the whole document, as one edit of its text."""
     from formalai_lint import fix
+    from formalai_lint.rule import Fix
     from formalai_lint.rules.toc.fix import NotFixable
 
     assert ls.lint is not None
     lint = ls.lint
-    toc_rules = [r for r in lint.rules if r.code in fix.TOC_CODES]
+    toc_rules = [r for r in lint.rules if r.fix is Fix.SAFE]
     try:
         result = fix.fix_document(
             path,

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading
-from formalai_lint.rule import FileRule
+from formalai_lint.rule import FileRule, Fix
 from formalai_lint.rules.numbering._view import Number, families, number, slips
 
 
@@ -20,6 +20,7 @@ class HeadingNumbering(FileRule):
     """
 
     code = "FL501"
+    fix = Fix.UNSAFE  # renumbering: rules/numbering/fix.py
     name = "heading-numbering"
     summary = "Chapter ordinals of sibling headings are not consecutive"
 

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading
-from formalai_lint.rule import FileRule
+from formalai_lint.rule import FileRule, Fix
 from formalai_lint.rules.numbering._view import Number, earlier_sibling, families, number, slips
 
 
@@ -20,6 +20,7 @@ class SubsectionNumbering(FileRule):
     """
 
     code = "FL502"
+    fix = Fix.UNSAFE  # renumbering: rules/numbering/fix.py
     name = "subsection-numbering"
     summary = "Subsection number does not match its parent or is not consecutive"
 
