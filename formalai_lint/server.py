@@ -698,11 +698,54 @@ def _hover(ls: Server, params: lsp.HoverParams) -> lsp.Hover | None:
         target = _target(ls, path, link)
         if target is not None:
             parts.append(_describe_target(ls, *target, link))
+    figure = _level_figure(ls, doc, line, column)
+    if figure:
+        parts.append(figure)
     if not parts:
         return None
     return lsp.Hover(
         contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(parts))
     )
+
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*[%％]?")
+
+
+def _level_figure(ls: Server, doc: Document, line: int, column: int) -> str | None:
+    """On a figure of adoption or convergence in a level document (a cell of such a column
+    or row, or a line of prose naming it), the configured range of the document's level."""
+    from formalai_lint.rules.levels import model as levels
+    from formalai_lint.rules.levels._view import label, level_doc
+
+    assert ls.lint is not None
+    text = doc.lines[line - 1] if 0 < line <= len(doc.lines) else ""
+    if not any(m.start() < column <= m.end() for m in _FIGURE.finditer(text)):
+        return None
+    model = levels.model(ls.lint.settings.table)
+    found = level_doc(doc, model)
+    if found is None:
+        return None
+    words = model.words
+    names = [text]
+    for table in doc.tables:
+        for row in table.rows:
+            cells = [c for c in row if c.line == line and c.column <= column]
+            if cells:
+                index = row.index(cells[-1])
+                header = table.header[index].text if index < len(table.header) else ""
+                names = [header, row[0].text]
+    said = {label(n) for n in names}
+    adoption = any(w in n for w in words.adoption for n in said)
+    convergence = any(w in n for w in words.convergence for n in said)
+    if not (adoption or convergence):
+        return None
+    level = found.level
+    shown = [f"**{level.id} {level.name}** (configured)"]
+    if convergence:
+        shown.append(f"收敛度: {level.convergence.describe('C', percent=True)}")
+    if adoption and level.adoption is not None:
+        shown.append(f"采用率: {level.adoption.describe('a', percent=True)}")
+    return "\n\n".join(shown)
 
 
 def _target(ls: Server, path: str, link: Link) -> tuple[str, Document, Heading | None] | None:

@@ -323,3 +323,22 @@ async def test_the_server_survives_a_hostile_document(client: LanguageClient) ->
     assert symbols is not None
     notes = _open(client, "notes.md")
     assert await _published(client, notes) == []
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_level_figure_shows_the_configured_range(client: LanguageClient) -> None:
+    text = "# 03.1.2-L2: 收敛进行时\n\n收敛度 72% 左右。\n\n| 方案 | 采用率 |\n|---|---|\n| 甲 | 60% |\n"
+    uri = _open(client, "03.1.2-L2-收敛进行时.md", text)
+    await _published(client, uri)
+
+    async def hover(line: int, character: int) -> str:
+        found = await client.text_document_hover_async(
+            lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(line, character))
+        )
+        assert found is not None and isinstance(found.contents, lsp.MarkupContent)
+        return found.contents.value
+
+    prose = await hover(2, 5)
+    assert "L2" in prose and "收敛度: 60% < C ≤ 80%" in prose
+    cell = await hover(6, 7)
+    assert "采用率: 50% ≤ a ≤ 70%" in cell and "收敛度" not in cell
