@@ -29,7 +29,8 @@ from formalai_lint.document import Document, Heading, Link, ParseOptions
 from formalai_lint.fixes.edits import Edit, EditError, SourceBytes
 from formalai_lint.links import join
 from formalai_lint.rule import DocFacts
-from formalai_lint.rules.links.fix import destination_span, encoded, text_position
+from formalai_lint.rules.links.fix import destination_span, text_position
+from formalai_lint.rules.shared import encoded
 
 # An ATX heading's closing sequence: spaces, then `#`s, then spaces, at the end of the line.
 _CLOSING = re.compile(r"(?:[ \t]+#+)?[ \t]*$")

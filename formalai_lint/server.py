@@ -39,8 +39,9 @@ from formalai_lint.config import ConfigError, Settings, load_settings
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document, Heading, Link
 from formalai_lint.engine import FileResult
+from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.fixes.edits import Edit
-from formalai_lint.links import MARKDOWN_SUFFIXES, join
+from formalai_lint.links import join
 from formalai_lint.rule import DocFacts, FileRule, Project
 from formalai_lint.rules.tool.internal_error import InternalError
 from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
@@ -871,7 +872,7 @@ _AFTER_PAREN = re.compile(r"\]\(\s*<?([^\s)#<>]*)$")
 )
 @_request
 def _completion(ls: Server, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-    from formalai_lint.rules.links.fix import encoded
+    from formalai_lint.rules.shared import encoded
 
     uri = params.text_document.uri
     path = ls.path_of(uri)
@@ -951,27 +952,24 @@ def _symbols(ls: Server, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentS
     _, doc = found
     at = ls.positions(doc)
     roots: list[lsp.DocumentSymbol] = []
-    stack: list[tuple[int, lsp.DocumentSymbol]] = []
+    stack: list[tuple[int, list[lsp.DocumentSymbol]]] = []  # level, children of that symbol
     for section in doc.sections:
         h = section.heading
         end = len(doc.lines[section.end_line - 1]) + 1 if section.end_line <= len(doc.lines) else 1
         line_end = len(doc.lines[h.line - 1]) + 1
+        children: list[lsp.DocumentSymbol] = []
         symbol = lsp.DocumentSymbol(
             name=h.text.strip() or "(empty heading)",
             kind=lsp.SymbolKind.String if h.level > 1 else lsp.SymbolKind.File,
             range=at.range(h.line, 1, section.end_line, end),
             selection_range=at.range(h.line, h.column, h.line, line_end),
             detail=f"#{h.anchor}",
-            children=[],
+            children=children,
         )
         while stack and stack[-1][0] >= h.level:
             stack.pop()
-        if stack:
-            assert stack[-1][1].children is not None
-            stack[-1][1].children.append(symbol)
-        else:
-            roots.append(symbol)
-        stack.append((h.level, symbol))
+        (stack[-1][1] if stack else roots).append(symbol)
+        stack.append((h.level, children))
     return roots
 
 

@@ -151,14 +151,15 @@ async def test_renaming_a_heading_updates_the_other_open_files(client: LanguageC
     assert await _published(client, notes, lambda d: not d) == []
 
 
-def _actions(client: LanguageClient, uri: str, line: int) -> asyncio.Future:  # type: ignore[type-arg]
-    return client.text_document_code_action_async(
+async def _actions(client: LanguageClient, uri: str, line: int) -> list[lsp.CodeAction]:
+    found = await client.text_document_code_action_async(
         lsp.CodeActionParams(
             lsp.TextDocumentIdentifier(uri),
             lsp.Range(lsp.Position(line, 0), lsp.Position(line, 0)),
             lsp.CodeActionContext(diagnostics=[]),
         )
     )
+    return [action for action in found or [] if isinstance(action, lsp.CodeAction)]
 
 
 @pytest.mark.asyncio
