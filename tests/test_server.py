@@ -343,3 +343,17 @@ async def test_hover_on_a_level_figure_shows_the_configured_range(client: Langua
     assert "L2" in prose and "收敛度: 60% < C ≤ 80%" in prose
     cell = await hover(6, 7)
     assert "采用率: 50% ≤ a ≤ 70%" in cell and "收敛度" not in cell
+
+
+def test_the_command_line_starts_without_the_language_server_stack() -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from formalai_lint.cli import main\n"
+        "CliRunner().invoke(main, ['--version'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
