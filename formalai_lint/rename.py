@@ -20,24 +20,28 @@ document by path (from disk, from an editor's buffer, from the cache).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from formalai_lint.document import Document, Heading, Link, ParseOptions
+from formalai_lint.document import Document, Link, ParseOptions
 from formalai_lint.fixes.edits import Edit, EditError, SourceBytes
+from formalai_lint.fixes.headings import RenameError, heading_span
 from formalai_lint.links import join
 from formalai_lint.rule import DocFacts
 from formalai_lint.rules.links.fix import destination_span, text_position
 from formalai_lint.rules.shared import encoded
 
-# An ATX heading's closing sequence: spaces, then `#`s, then spaces, at the end of the line.
-_CLOSING = re.compile(r"(?:[ \t]+#+)?[ \t]*$")
-
-
-class RenameError(Exception):
-    """The rename cannot be done; the message says why."""
+__all__ = [
+    "RenameError",
+    "Renamed",
+    "apply",
+    "apply_to_text",
+    "new_destination",
+    "rename_heading",
+    "rename_headings",
+    "target_of",
+]
 
 
 @dataclass
@@ -51,25 +55,6 @@ class Renamed:
 
     def add(self, path: str, edit: Edit) -> None:
         self.edits.setdefault(path, []).append(edit)
-
-
-def heading_span(doc: Document, heading: Heading) -> tuple[int, int]:
-    """The columns (start, end: 1-based, end excluded) of a heading's source text on its line:
-    after `## `, before an ATX closing sequence. A setext heading over several lines is not
-    renamed (RenameError)."""
-    if "\n" in heading.text:
-        raise RenameError(f"the heading on line {heading.line} spans several lines")
-    line = doc.lines[heading.line - 1]
-    start = heading.column
-    content = line[start - 1 :]
-    atx = line[: start - 1].rstrip().endswith("#")
-    end = start + len(_CLOSING.sub("", content) if atx else content.rstrip())
-    return start, end
-
-
-def heading_source(doc: Document, heading: Heading) -> str:
-    start, end = heading_span(doc, heading)
-    return doc.lines[heading.line - 1][start - 1 : end - 1]
 
 
 def apply_to_text(text: str, edits: list[Edit]) -> str:

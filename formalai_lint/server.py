@@ -978,7 +978,7 @@ def _symbols(ls: Server, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentS
 def _prepare_rename(
     ls: Server, params: lsp.PrepareRenameParams
 ) -> lsp.PrepareRenamePlaceholder | None:
-    from formalai_lint.rename import RenameError, heading_span
+    from formalai_lint.fixes.headings import RenameError, heading_span
 
     found = ls.open_doc(params.text_document.uri)
     if found is None:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from formalai_lint.document import Document, Heading
-from formalai_lint.rename import RenameError, heading_source
+from formalai_lint.fixes.headings import RenameError, heading_source
 from formalai_lint.rules.numbering._view import Number, families, number, slips, to_chinese
 from formalai_lint.rules.numbering.heading_numbering import _continued
 
