@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from formalai_lint import safeio
-from formalai_lint.config import ConfigError, Settings
+from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.engine import FileResult
+from formalai_lint.errors import CacheError
 from formalai_lint.rule import DocFacts, Rule
 
 DIR_NAME = ".formalai-lint-cache"
@@ -246,11 +247,11 @@ def check_dir(directory: Path) -> None:
     """Refuse a folder that exists and holds something other than a formalai-lint cache:
     `--cache-dir docs` must not litter (or prune) a folder of the user's."""
     if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
-        raise ConfigError(f"--cache-dir: `{directory}` is not a folder")
+        raise CacheError(f"--cache-dir: `{directory}` is not a folder")
     if directory.is_dir() and not (directory / "CACHEDIR.TAG").is_file():
         with contextlib.suppress(OSError):
             if any(directory.iterdir()):
-                raise ConfigError(
+                raise CacheError(
                     f"--cache-dir: `{directory}` is not empty and is not a formalai-lint cache"
                     " (it has no CACHEDIR.TAG); give an empty or new folder"
                 )

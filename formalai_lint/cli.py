@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from formalai_lint import __version__, safeio
-from formalai_lint.config import ConfigError, is_selector
+from formalai_lint.config import is_selector
+from formalai_lint.errors import LintError, OutputError, UsageError
 from formalai_lint.report import FORMATS, STATISTICS_FORMATS
 from formalai_lint.safeio import printable
 
@@ -72,7 +73,7 @@ def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ConfigError as e:
+        except LintError as e:
             click.echo(f"formalai-lint: error: {e}", err=True)
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:  # Ctrl-C: the workers were stopped on the way out
@@ -99,7 +100,7 @@ def _selectors(values: Sequence[str], flag: str) -> list[str] | None:
     result = [s.strip() for value in values for s in value.split(",") if s.strip()]
     for selector in result:
         if not is_selector(selector):
-            raise ConfigError(f"{flag}: `{selector}` is not a rule code, prefix or name")
+            raise UsageError(f"{flag}: `{selector}` is not a rule code, prefix or name")
     return result
 
 
@@ -198,12 +199,12 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     targets_given = list(paths) or [Path(".")]
     output_format: str = opts["output_format"]
     if opts["unsafe_fixes"] and not (opts["fix"] or opts["diff"]):
-        raise ConfigError("--unsafe-fixes only applies with --fix or --diff")
+        raise UsageError("--unsafe-fixes only applies with --fix or --diff")
     if opts["statistics"] and output_format not in STATISTICS_FORMATS:
-        raise ConfigError(f"--statistics prints text or json, not {output_format}")
+        raise UsageError(f"--statistics prints text or json, not {output_format}")
     for path in targets_given:
         if not path.exists() and not path.is_symlink():
-            raise ConfigError(f"path `{path}` does not exist")
+            raise UsageError(f"path `{path}` does not exist")
     settings = load_settings(
         targets_given,
         opts["config_path"],
@@ -308,14 +309,14 @@ def _print_output(output: str, color: bool) -> None:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
         os.close(null)
-        raise ConfigError(f"cannot write to stdout: {e.strerror or e}") from None
+        raise OutputError(f"cannot write to stdout: {e.strerror or e}") from None
 
 
 def _write_output(path: Path, output: str, root: Path) -> None:
     try:
         safeio.write_named(path, output.encode("utf-8", "backslashreplace"), root)
     except OSError as e:
-        raise ConfigError(f"cannot write output file `{path}`: {e.strerror or e}") from None
+        raise OutputError(f"cannot write output file `{path}`: {e.strerror or e}") from None
 
 
 def _compare_baseline(
@@ -361,6 +362,6 @@ def show_rule(code: str) -> None:
 
     rule = registry.find(code)
     if rule is None:
-        raise ConfigError(f"unknown rule `{code}` (see `formalai-lint rules`)")
+        raise UsageError(f"unknown rule `{code}` (see `formalai-lint rules`)")
     page = resources.rule_page(rule.code)
     click.echo(page if page is not None else f"{rule.code} {rule.name}: {rule.summary}")

@@ -20,6 +20,7 @@ from typing import Any
 from formalai_lint import safeio
 from formalai_lint.diagnostic import Severity
 from formalai_lint.document import DEFAULT_RELATED_PATTERN, DEFAULT_TOC_PATTERN, ParseOptions
+from formalai_lint.errors import ConfigError
 from formalai_lint.source import DEFAULT_MAX_BYTES, locate
 
 DEFAULT_MAX_SECONDS = 10.0  # CPU seconds per file; the `max-file-seconds` setting changes it
@@ -27,10 +28,6 @@ DEFAULT_MAX_SECONDS = 10.0  # CPU seconds per file; the `max-file-seconds` setti
 CONFIG_FILES = (".formalai-lint.toml", "pyproject.toml")
 DEFAULT_ARCHIVE_FOLDERS = ("archive", ".archive", "backup", "归档")
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
-
-
-class ConfigError(Exception):
-    """A mistake in the configuration or the command line: reported, exit code 2."""
 
 
 @dataclass(frozen=True)

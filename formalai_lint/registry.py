@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from formalai_lint.config import ConfigError, Settings, selector_matches
+from formalai_lint.config import Settings, selector_matches
+from formalai_lint.errors import ConfigError
 from formalai_lint.rule import Rule
 
 GROUP = "formalai_lint.rules"

@@ -32,8 +32,9 @@ from formalai_lint.cache import (
     content_hash,
     encode,
 )
-from formalai_lint.config import ConfigError, Settings
+from formalai_lint.config import Settings
 from formalai_lint.engine import FileResult, lint_file
+from formalai_lint.errors import WorkerError
 from formalai_lint.rule import FileRule
 from formalai_lint.rules.internal_error import InternalError
 from formalai_lint.rules.time_budget_exceeded import TimeBudgetExceeded
@@ -228,7 +229,7 @@ class Phase1:
                     yield from future.result()
                 self.progress.draw()
         except BrokenProcessPool:
-            raise ConfigError(
+            raise WorkerError(
                 "a worker process died (out of memory?); run with --jobs 1 to find the file"
             ) from None
 
