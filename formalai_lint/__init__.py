@@ -1,10 +1,9 @@
 """formalai-lint: a linter for Markdown knowledge bases in the FormalAI style."""
 
+from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule, Project, ProjectRule, Rule
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Diagnostic",

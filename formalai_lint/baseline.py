@@ -57,7 +57,7 @@ def line_hashes(
     hashes = {}
     for path, numbers in wanted.items():
         try:
-            text = source.read(settings.root / path, settings.root, settings.max_file_size)
+            text = source.read(settings.root / path, settings.root, settings.max_file_size).text
             lines = _LINE_BREAK.split(text.removeprefix("\ufeff"))
         except source.UnreadableError:
             lines = []

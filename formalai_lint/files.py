@@ -24,6 +24,11 @@ SKIPPED_DIRS = frozenset(
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
+def folder_readme(folder: str) -> str:
+    """The document a link to `folder` (project-relative, "" for the root) leads to."""
+    return f"{folder}/README.md" if folder else "README.md"
+
+
 def project_files(root: Path) -> frozenset[str]:
     """Every file below `root` as a POSIX path relative to it; symlinked folders are not entered."""
     found: list[str] = []

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import click
 
-from formalai_lint import __version__
+from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
