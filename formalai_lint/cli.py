@@ -190,7 +190,7 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
     # Imported here, not at the top: `--version`, `--help`, `rules` and `rule` never load the
     # parser or the rules (start-up time).
-    from formalai_lint.rules.internal_error import InternalError
+    from formalai_lint.rules.tool.internal_error import InternalError
     from formalai_lint.session import Session
 
     if opts["verbose"]:  # rules log what they read and skipped at DEBUG (formalai_lint.levels)

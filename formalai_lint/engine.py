@@ -27,10 +27,10 @@ from formalai_lint.links import join
 from formalai_lint.project import DocFacts, Project
 from formalai_lint.results import FileResult, Report
 from formalai_lint.rule import FileRule, ProjectRule, Rule
-from formalai_lint.rules.file_too_large import FileTooLarge
-from formalai_lint.rules.internal_error import InternalError
-from formalai_lint.rules.unreadable_file import UnreadableFile
-from formalai_lint.rules.unused_suppression import UnusedSuppression
+from formalai_lint.rules.tool.file_too_large import FileTooLarge
+from formalai_lint.rules.tool.internal_error import InternalError
+from formalai_lint.rules.tool.unreadable_file import UnreadableFile
+from formalai_lint.rules.tool.unused_suppression import UnusedSuppression
 from formalai_lint.suppression import Directive
 
 __all__ = ["FileResult", "Report", "RuleSet", "lint", "lint_file"]

@@ -29,8 +29,8 @@ from formalai_lint.engine import Outcome, RuleSet, lint_file
 from formalai_lint.errors import WorkerError
 from formalai_lint.results import FileResult
 from formalai_lint.rule import FileRule
-from formalai_lint.rules.internal_error import InternalError
-from formalai_lint.rules.time_budget_exceeded import TimeBudgetExceeded
+from formalai_lint.rules.tool.internal_error import InternalError
+from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
