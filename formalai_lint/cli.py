@@ -21,10 +21,10 @@ import click
 
 from formalai_lint import report, safeio
 from formalai_lint._version import __version__
-from formalai_lint.config import is_selector
 from formalai_lint.errors import LintError, OutputError, UsageError
 from formalai_lint.report import FORMATS, STATISTICS_FORMATS
 from formalai_lint.safeio import printable
+from formalai_lint.selector import is_selector
 
 if TYPE_CHECKING:
     from formalai_lint.diagnostic import Diagnostic

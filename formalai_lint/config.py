@@ -14,7 +14,6 @@ import enum
 import hashlib
 import json
 import os
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -332,15 +331,3 @@ def remember_valid(root: Path, table: Mapping[str, Any]) -> None:
     ):
         with contextlib.suppress(OSError):
             safeio.write(folder / "valid-config", mark, root)
-
-
-def selector_matches(selector: str, code: str, name: str) -> bool:
-    return (
-        selector == "ALL"
-        or selector == name
-        or (selector.startswith("FL") and code.startswith(selector))
-    )
-
-
-def is_selector(text: str) -> bool:
-    return bool(re.fullmatch(r"ALL|FL\d{0,3}|[a-z][a-z0-9]*(?:-[a-z0-9]+)*", text))

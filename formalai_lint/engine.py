@@ -19,7 +19,7 @@ from functools import cached_property, partial
 from typing import Any
 
 from formalai_lint import gitignore, links, registry, source, suppression
-from formalai_lint.config import Settings, selector_matches
+from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.files import MARKDOWN_SUFFIXES, folder_readme
@@ -31,6 +31,7 @@ from formalai_lint.rules.tool.file_too_large import FileTooLarge
 from formalai_lint.rules.tool.internal_error import InternalError
 from formalai_lint.rules.tool.unreadable_file import UnreadableFile
 from formalai_lint.rules.tool.unused_suppression import UnusedSuppression
+from formalai_lint.selector import selector_matches
 from formalai_lint.suppression import Directive
 
 __all__ = ["FileResult", "Report", "RuleSet", "lint", "lint_file"]

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from formalai_lint.config import Settings, selector_matches
+from formalai_lint.config import Settings
 from formalai_lint.errors import ConfigError
 from formalai_lint.rule import Rule
+from formalai_lint.selector import selector_matches
 
 GROUP = "formalai_lint.rules"
 _CODE = re.compile(r"FL\d{3}")
