@@ -33,13 +33,17 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+import markdown_it
+import mdit_py_plugins
+
 from formalai_lint import safeio
 from formalai_lint._version import __version__
 from formalai_lint.config import CACHE_DIR_NAME, Settings, plain
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.engine import FileResult
 from formalai_lint.errors import CacheError
-from formalai_lint.rule import DocFacts, Rule
+from formalai_lint.project import DocFacts
+from formalai_lint.results import FileResult
+from formalai_lint.rule import Rule
 from formalai_lint.secret import secret, secret_file
 
 DIR_NAME = CACHE_DIR_NAME
@@ -58,9 +62,6 @@ class CacheUnavailable(Exception):
 
 def cache_key(settings: Settings, rules: Collection[type[Rule]]) -> str:
     """A hash of everything besides a document's bytes that can change its phase-1 result."""
-    import markdown_it
-    import mdit_py_plugins
-
     parts = {
         "format": FORMAT,
         "version": __version__,

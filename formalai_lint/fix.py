@@ -30,9 +30,9 @@ from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, ParseOptions
 from formalai_lint.engine import RuleSet
+from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.fixes import html
 from formalai_lint.fixes.edits import EditError, SourceBytes
-from formalai_lint.links import MARKDOWN_SUFFIXES
 from formalai_lint.project import DocFacts, Project
 from formalai_lint.rule import FileRule
 from formalai_lint.rules.links.fix import LINK_CODES, link_edits

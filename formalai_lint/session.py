@@ -134,7 +134,11 @@ class Session:
 
     def lint(self, targets: Sequence[str]) -> Report:
         """Lint `targets` (project paths, as `targets()` gives them)."""
-        return engine.lint(self.rules, targets, self.files, self.phase1.run)
+        phase1 = self.phase1
+        try:
+            return engine.lint(self.rules, targets, self.files, phase1.run)
+        finally:
+            phase1.progress.close()  # what follows on stderr starts on a clean line
 
     def dependents(self, given: Sequence[str]) -> list[str]:
         """The Markdown files, besides `given`, whose links point into `given`."""

@@ -109,3 +109,46 @@ def test_version_loads_neither_the_parser_nor_the_rules() -> None:
     assert "markdown_it" not in loaded
     assert not any(name.startswith("formalai_lint.rules") for name in loaded)
     assert "formalai_lint.session" not in loaded
+
+
+def test_a_document_not_yet_cached_is_read_twice_and_a_cached_one_once(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once for the cache's look-up (its digest), once to lint it (the digest of those bytes
+    keys the new entry: no third read); a warm run only looks up."""
+    from formalai_lint import safeio, source
+
+    opened: list[str] = []
+
+    def counting(real):  # type: ignore[no-untyped-def]
+        def wrapper(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            opened.append(Path(path).name)
+            return real(path, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(source, "read_bytes", counting(safeio.read_bytes))
+    monkeypatch.setattr(source, "open_regular", counting(safeio.open_regular))
+    for reads in (2, 1):
+        opened.clear()
+        with Session.open([root], cache=True) as session:
+            session.lint(session.targets([root]))
+        assert sorted(opened) == sorted(["a.md", "b.md", "c.md"] * reads)
+
+
+def test_read_gives_the_digest_the_cache_looks_up(root: Path) -> None:
+    from formalai_lint import source
+
+    contents = source.read(root / "a.md", root)
+    assert contents.text == DOCS["a.md"]
+    assert contents.data == DOCS["a.md"].encode()
+    assert contents.digest == source.digest(root / "a.md", None, root)
+
+
+def test_a_rule_set_is_rebuilt_from_its_settings_when_pickled(root: Path) -> None:
+    import pickle
+
+    with Session.open([root], select=["FL1", "FL201"]) as session:
+        copy = pickle.loads(pickle.dumps(session.rules))
+        assert copy.enabled == session.rules.enabled
+        assert [r.code for r in copy.file_rules] == [r.code for r in session.rules.file_rules]
