@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from formalai_lint import baseline, engine, files, fix, registry
+from formalai_lint import engine, files, registry
 from formalai_lint.cache import DIR_NAME, check_dir
 from formalai_lint.config import Settings, load_settings
 from formalai_lint.dependents import dependents
@@ -27,6 +28,9 @@ from formalai_lint.engine import RuleSet
 from formalai_lint.errors import LintError, UsageError
 from formalai_lint.results import Report
 from formalai_lint.workers import Phase1, RunOptions, default_jobs
+
+if TYPE_CHECKING:
+    from formalai_lint import baseline, fix
 
 
 @dataclass
@@ -159,6 +163,8 @@ class Session:
     ) -> Fixed:
         """Fix what `diagnostics` report; when `write`, write the files and lint the changed
         ones again (compared with `baseline_file` when given)."""
+        from formalai_lint import fix  # here: a run without --fix never loads the fixers
+
         outcome = fix.run(self.rules, diagnostics, self.files, unsafe=unsafe, write=write)
         remaining = list(diagnostics)
         changed = outcome.changed_paths
@@ -176,6 +182,8 @@ class Session:
         self, diagnostics: Sequence[Diagnostic], targets: Sequence[str], path: Path
     ) -> baseline.Outcome:
         """Split `diagnostics` (of a lint of `targets`) by the baseline file at `path`."""
+        from formalai_lint import baseline  # here: most runs have no baseline (start-up time)
+
         hashes = baseline.line_hashes(self.settings, diagnostics)
         entries = baseline.load(path, self.settings.root)
         return baseline.compare(diagnostics, entries, targets, self.files, hashes)
@@ -185,6 +193,8 @@ class Session:
     ) -> int:
         """Record `diagnostics` (of a lint of `targets`) in the baseline file at `path`;
         returns the number of entries written."""
+        from formalai_lint import baseline  # here: most runs have no baseline (start-up time)
+
         hashes = baseline.line_hashes(self.settings, diagnostics)
         return baseline.write(path, diagnostics, targets, self.files, hashes, self.settings.root)
 
