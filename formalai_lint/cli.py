@@ -279,7 +279,7 @@ def _fix(
 ) -> tuple[list[Diagnostic], str]:
     """`--fix`: fix, lint the changed files again, return what remains and the summary line.
     `--diff`: print the diff and exit (1 if anything would change)."""
-    from formalai_lint import fix
+    from formalai_lint import fix  # here, like the session (start-up time)
 
     fixed = session.fix(
         diagnostics,
@@ -335,7 +335,7 @@ def _write_output(path: Path, output: str, root: Path) -> None:
 @_reports_errors
 def list_rules() -> None:
     """List every rule: code, name, default severity, summary."""
-    from formalai_lint import registry
+    from formalai_lint import registry  # here: loads the rules (start-up time of `--version`)
 
     for rule in registry.all_rules():
         click.echo(f"{rule.code}  {rule.name:<26} {rule.severity.value:<8} {rule.summary}")
@@ -346,7 +346,7 @@ def list_rules() -> None:
 @_reports_errors
 def show_rule(code: str) -> None:
     """Print a rule's reference page (by code or name)."""
-    from formalai_lint import registry, resources
+    from formalai_lint import registry, resources  # here: loads the rules (start-up time)
 
     rule = registry.find(code)
     if rule is None:

@@ -232,14 +232,11 @@ def load_settings(
         start = common_parent(paths)
         found, top = find_config(start), git_root(start)
     config_file, table = (locate(found[0]), found[1]) if found else (None, {})
-    if config_file is not None:
-        if not (use_cache and known_valid(config_file.parent, table)):  # jsonschema is slow
-            validate(table, str(config_file))
-            if use_cache:
-                remember_valid(config_file.parent, table)
-        from formalai_lint.rules.levels.model import check_config  # to become a registry hook
-
-        check_config(table, str(config_file))
+    # jsonschema is slow: a table validated in an earlier run is not validated again
+    if config_file is not None and not (use_cache and known_valid(config_file.parent, table)):
+        validate(table, str(config_file))
+        if use_cache:
+            remember_valid(config_file.parent, table)
     root = config_file.parent if config_file else (top or start)
     for path in paths:
         if path != root and root not in path.parents:

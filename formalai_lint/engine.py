@@ -68,11 +68,6 @@ class RuleSet:
     def codes(self) -> frozenset[str]:
         return frozenset(c.code for c in self.enabled)
 
-    def file_rules_of(self, codes: Iterable[str]) -> list[FileRule]:
-        """The enabled file rules among `codes` (the fixers' checks)."""
-        wanted = set(codes)
-        return [rule for rule in self.file_rules if rule.code in wanted]
-
 
 def parse(settings: Settings, path: str, text: str) -> Document:
     return Document(path, text, settings.parse_options)

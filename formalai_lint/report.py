@@ -142,6 +142,7 @@ def fingerprint(d: Diagnostic) -> str:
 
 def sarif_rules() -> list[dict[str, object]]:
     """A reportingDescriptor for every registered rule."""
+    # here: the registry loads the parser and the rules, which `--version` never needs
     from formalai_lint import registry, resources
 
     descriptors: list[dict[str, object]] = []
