@@ -174,7 +174,7 @@ def apply_edit(edit: lsp.WorkspaceEdit) -> dict[str, int]:
 
 def links_into(root: Path, target: Path, anchor: str) -> int:
     """Links from other documents to `target#anchor` (from the engine's facts)."""
-    from formalai_lint import engine, files
+    from formalai_lint import engine, files, source
     from formalai_lint.config import load_settings
     from formalai_lint.rename import target_of
 
@@ -185,9 +185,10 @@ def links_into(root: Path, target: Path, anchor: str) -> int:
         if not path.endswith(".md") or path == relative:
             continue
         try:
-            doc = engine.parse(settings, path)
-        except Exception:
+            text = source.read(settings.root / path, settings.root, settings.max_file_size).text
+        except source.UnreadableError:
             continue
+        doc = engine.parse(settings, path, text)
         for link in doc.links:
             found = target_of(path, link)
             if (

@@ -7,10 +7,11 @@ internal error (never a traceback for a user's mistake; `-v` shows tracebacks of
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
@@ -18,15 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from formalai_lint import __version__, safeio
-from formalai_lint.config import ConfigError, is_selector
+from formalai_lint import report, safeio
+from formalai_lint._version import __version__
+from formalai_lint.errors import LintError, OutputError, UsageError
 from formalai_lint.report import FORMATS, STATISTICS_FORMATS
 from formalai_lint.safeio import printable
+from formalai_lint.selector import is_selector
 
 if TYPE_CHECKING:
-    from formalai_lint.config import Settings
-    from formalai_lint.engine import Report
-    from formalai_lint.workers import RunOptions
+    from formalai_lint.diagnostic import Diagnostic
+    from formalai_lint.session import Session
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -72,7 +74,7 @@ def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ConfigError as e:
+        except LintError as e:
             click.echo(f"formalai-lint: error: {e}", err=True)
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:  # Ctrl-C: the workers were stopped on the way out
@@ -99,7 +101,7 @@ def _selectors(values: Sequence[str], flag: str) -> list[str] | None:
     result = [s.strip() for value in values for s in value.split(",") if s.strip()]
     for selector in result:
         if not is_selector(selector):
-            raise ConfigError(f"{flag}: `{selector}` is not a rule code, prefix or name")
+            raise UsageError(f"{flag}: `{selector}` is not a rule code, prefix or name")
     return result
 
 
@@ -186,66 +188,54 @@ def main() -> None:
 @_reports_errors
 def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
-    from formalai_lint import engine, files, registry, report
-    from formalai_lint.config import load_settings
+    # Imported here, not at the top: `--version`, `--help`, `rules` and `rule` never load the
+    # parser or the rules (start-up time).
     from formalai_lint.rules.tool.internal_error import InternalError
+    from formalai_lint.session import Session
 
     if opts["verbose"]:  # rules log what they read and skipped at DEBUG (formalai_lint.levels)
-        import logging
-
         logging.basicConfig(format="%(name)s: %(message)s")
         logging.getLogger("formalai_lint").setLevel(logging.DEBUG)
     targets_given = list(paths) or [Path(".")]
     output_format: str = opts["output_format"]
     if opts["unsafe_fixes"] and not (opts["fix"] or opts["diff"]):
-        raise ConfigError("--unsafe-fixes only applies with --fix or --diff")
+        raise UsageError("--unsafe-fixes only applies with --fix or --diff")
     if opts["statistics"] and output_format not in STATISTICS_FORMATS:
-        raise ConfigError(f"--statistics prints text or json, not {output_format}")
-    for path in targets_given:
-        if not path.exists() and not path.is_symlink():
-            raise ConfigError(f"path `{path}` does not exist")
-    settings = load_settings(
+        raise UsageError(f"--statistics prints text or json, not {output_format}")
+    with Session.open(
         targets_given,
-        opts["config_path"],
-        use_cache=not opts["no_cache"],
+        config=opts["config_path"],
         select=_selectors(opts["select"], "--select"),
         extend_select=_selectors(opts["extend_select"], "--extend-select"),
         ignore=_selectors(opts["ignore"], "--ignore"),
-    )
-    registry.check_settings(settings)
-
-    all_files = files.project_files(settings.root)
-    targets = files.select_targets(targets_given, settings.root, all_files, settings.exclude)
-    from formalai_lint.workers import options_from_cli
-
-    progress = output_format == "text" and sys.stderr.isatty()
-    run = options_from_cli(
-        settings.root, opts["jobs"], opts["no_cache"], opts["cache_dir"], progress, opts["verbose"]
-    )
-    if any(path.is_file() for path in targets_given):  # changed-files mode (pre-commit)
-        targets, result = _lint_with_dependents(settings, targets, all_files, run)
-    else:
-        result = engine.lint(settings, targets, all_files, run)
-    crashed = any(d.code == InternalError.code for d in result.diagnostics)
-    if opts["write_baseline"]:
-        from formalai_lint import baseline
-
-        hashes = baseline.line_hashes(settings, result.diagnostics)
-        count = baseline.write(
-            opts["write_baseline"], result.diagnostics, targets, all_files, hashes, settings.root
-        )
-        click.echo(f"formalai-lint: wrote {count} entries to {opts['write_baseline']}", err=True)
-        sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
-    diagnostics = _compare_baseline(
-        opts["baseline_path"], result.diagnostics, targets, settings, all_files
-    )
-    fix_note = None
-    if opts["fix"] or opts["diff"]:
-        from formalai_lint import fix
-
-        diagnostics, fix_note = fix.from_cli(settings, opts, diagnostics, all_files, run)
-    elif output_format == "text":
-        fix_note = report.fixable_note(diagnostics)
+        jobs=opts["jobs"],
+        cache=not opts["no_cache"],
+        cache_dir=opts["cache_dir"],
+        progress=output_format == "text" and sys.stderr.isatty(),
+        verbose=opts["verbose"],
+    ) as session:
+        root = session.settings.root
+        targets = session.targets(targets_given)
+        if any(path.is_file() for path in targets_given):  # changed-files mode (pre-commit)
+            result = session.lint_with_dependents(targets)
+        else:
+            result = session.lint(targets)
+        targets = result.targets
+        crashed = any(d.code == InternalError.code for d in result.diagnostics)
+        if opts["write_baseline"]:
+            count = session.write_baseline(result.diagnostics, targets, opts["write_baseline"])
+            click.echo(
+                f"formalai-lint: wrote {count} entries to {opts['write_baseline']}", err=True
+            )
+            sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
+        diagnostics = result.diagnostics
+        if opts["baseline_path"] is not None:
+            diagnostics = _compare_baseline(session, opts["baseline_path"], diagnostics, targets)
+        fix_note = None
+        if opts["fix"] or opts["diff"]:
+            diagnostics, fix_note = _fix(session, opts, diagnostics)
+        elif output_format == "text":
+            fix_note = report.fixable_note(diagnostics)
 
     diagnostics = [_printable(d) for d in diagnostics]  # file names that are not UTF-8
     targets = [printable(t) for t in targets]
@@ -254,11 +244,9 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     if opts["statistics"]:
         output = report.statistics(diagnostics, output_format)
     else:
-        output = report.render(
-            diagnostics, output_format, settings.root, cwd, files=targets, color=color
-        )
+        output = report.render(diagnostics, output_format, root, cwd, files=targets, color=color)
     if opts["output_file"]:
-        _write_output(opts["output_file"], output, settings.root)
+        _write_output(opts["output_file"], output, root)
     else:
         _print_output(output, color)
     click.echo(report.summary(diagnostics, result.files_checked), err=True)
@@ -272,18 +260,43 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     sys.exit(EXIT_FINDINGS if any(d.severity == "error" for d in diagnostics) else EXIT_CLEAN)
 
 
-def _lint_with_dependents(
-    settings: Settings, given: list[str], all_files: frozenset[str], run: RunOptions
-) -> tuple[list[str], Report]:
-    """Lint the files given and every file whose links point into them, sharing one phase 1:
-    the documents the dependency screen parsed are not parsed again."""
-    from formalai_lint import engine, workers
-    from formalai_lint.dependents import dependents
+def _compare_baseline(
+    session: Session, path: Path, diagnostics: list[Diagnostic], targets: Sequence[str]
+) -> list[Diagnostic]:
+    """The diagnostics not in the baseline file at `path`, with a note on stderr."""
+    outcome = session.compare_baseline(diagnostics, targets, path)
+    note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
+    if outcome.stale:
+        note += (
+            f"; {outcome.stale} of its entries no longer occur (prune with --write-baseline {path})"
+        )
+    click.echo(note, err=True)
+    return outcome.new
 
-    with workers.phase1_of(settings, all_files, run) as phase1:
-        targets = sorted({*given, *dependents(settings, given, all_files, run, phase1)})
-        result = engine.lint(settings, targets, all_files, run, phase1)
-    return targets, result
+
+def _fix(
+    session: Session, opts: Mapping[str, Any], diagnostics: list[Diagnostic]
+) -> tuple[list[Diagnostic], str]:
+    """`--fix`: fix, lint the changed files again, return what remains and the summary line.
+    `--diff`: print the diff and exit (1 if anything would change)."""
+    from formalai_lint import fix  # here, like the session (start-up time)
+
+    fixed = session.fix(
+        diagnostics,
+        unsafe=opts["unsafe_fixes"],
+        write=not opts["diff"],
+        baseline_file=opts["baseline_path"],
+    )
+    for warning in fixed.run.warnings:
+        click.echo(f"formalai-lint: warning: {report.escape(warning)}", err=True)
+    if opts["diff"]:
+        root, cwd = session.settings.root, Path.cwd()
+        shown = {f.path: printable(report.display_path(root, f.path, cwd)) for f in fixed.run.fixes}
+        click.echo(fix.unified_diff(fixed.run.fixes, shown), nl=False)
+        remaining = len(diagnostics) - fixed.run.fixed
+        click.echo(fix.summary(fixed.run, remaining, applied=False), err=True)
+        sys.exit(1 if fixed.run.fixes else 0)
+    return fixed.diagnostics, fix.summary(fixed.run, len(fixed.diagnostics), applied=True)
 
 
 def _color_allowed() -> bool:
@@ -308,38 +321,14 @@ def _print_output(output: str, color: bool) -> None:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
         os.close(null)
-        raise ConfigError(f"cannot write to stdout: {e.strerror or e}") from None
+        raise OutputError(f"cannot write to stdout: {e.strerror or e}") from None
 
 
 def _write_output(path: Path, output: str, root: Path) -> None:
     try:
         safeio.write_named(path, output.encode("utf-8", "backslashreplace"), root)
     except OSError as e:
-        raise ConfigError(f"cannot write output file `{path}`: {e.strerror or e}") from None
-
-
-def _compare_baseline(
-    path: Path | None,
-    diagnostics: list[Any],
-    targets: Sequence[str],
-    settings: Settings,
-    all_files: frozenset[str],
-) -> list[Any]:
-    """The diagnostics not in the baseline file at `path` (all of them without one)."""
-    if path is None:
-        return diagnostics
-    from formalai_lint import baseline
-
-    hashes = baseline.line_hashes(settings, diagnostics)
-    entries = baseline.load(path, settings.root)
-    outcome = baseline.compare(diagnostics, entries, targets, all_files, hashes)
-    note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
-    if outcome.stale:
-        note += (
-            f"; {outcome.stale} of its entries no longer occur (prune with --write-baseline {path})"
-        )
-    click.echo(note, err=True)
-    return outcome.new
+        raise OutputError(f"cannot write output file `{path}`: {e.strerror or e}") from None
 
 
 @main.command("server")
@@ -355,7 +344,7 @@ def language_server() -> None:
 @_reports_errors
 def list_rules() -> None:
     """List every rule: code, name, default severity, summary."""
-    from formalai_lint import registry
+    from formalai_lint import registry  # here: loads the rules (start-up time of `--version`)
 
     for rule in registry.all_rules():
         click.echo(f"{rule.code}  {rule.name:<26} {rule.severity.value:<8} {rule.summary}")
@@ -366,10 +355,10 @@ def list_rules() -> None:
 @_reports_errors
 def show_rule(code: str) -> None:
     """Print a rule's reference page (by code or name)."""
-    from formalai_lint import registry, resources
+    from formalai_lint import registry, resources  # here: loads the rules (start-up time)
 
     rule = registry.find(code)
     if rule is None:
-        raise ConfigError(f"unknown rule `{code}` (see `formalai-lint rules`)")
+        raise UsageError(f"unknown rule `{code}` (see `formalai-lint rules`)")
     page = resources.rule_page(rule.code)
     click.echo(page if page is not None else f"{rule.code} {rule.name}: {rule.summary}")

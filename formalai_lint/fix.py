@@ -8,8 +8,8 @@ until the TOC rules are quiet or nothing changes. After each step the document i
 again and the step is dropped, with a warning, if the rendered HTML outside what it may
 change (the TOC's list; link destinations) is not the same.
 
-`run` is the I/O edge: it reads each file's bytes once, never writes a file that failed to
-decode, writes through `safeio.write` (a temporary file and a rename, with the file's mode
+`run` is the I/O edge: it reads each file once (`source.read`), never writes a file that
+failed to decode, writes through `safeio.write` (a temporary file and a rename, with the file's mode
 and owner kept), and skips a file whose bytes on disk changed since they were read. It never
 writes a symlink, a file whose real path is outside the root, a read-only file (no write
 bit) or a file with several hard links (a rename would break the link): each is skipped
@@ -21,30 +21,29 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import click
+from typing import TYPE_CHECKING
 
 from formalai_lint import engine, registry, safeio, source
 from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, ParseOptions
+from formalai_lint.engine import RuleSet
+from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.fixes import html
 from formalai_lint.fixes.edits import Edit, EditError, SourceBytes
-from formalai_lint.links import MARKDOWN_SUFFIXES
-from formalai_lint.rule import DocFacts, FileRule, Fix, Project
+from formalai_lint.project import DocFacts, Project
+from formalai_lint.rule import FileRule, Fix
 from formalai_lint.rules.links.fix import link_edits
 from formalai_lint.rules.numbering.fix import NUMBERING_CODES
 from formalai_lint.rules.toc.fix import NotFixable, toc_edit
 
 if TYPE_CHECKING:
-    from formalai_lint import workers
+    from formalai_lint.engine import Phase1Run
 
 MAX_ROUNDS = 4
 
@@ -196,7 +195,7 @@ class _LazyFacts(Mapping[str, DocFacts]):
             if path in self.files and path.endswith(MARKDOWN_SUFFIXES):
                 try:
                     root, limit = self.settings.root, self.settings.max_file_size
-                    text = source.read(root / path, root, limit)
+                    text = source.read(root / path, root, limit).text
                     facts = DocFacts.of(Document(path, text, self.settings.parse_options))
                 except source.UnreadableError:
                     pass
@@ -240,26 +239,29 @@ def renumber_plan(
     settings: Settings,
     files: frozenset[str],
     paths: Sequence[str],
-    options: workers.RunOptions | None,
+    phase1: Phase1Run | None,
     warnings: list[str],
 ) -> dict[str, list[Edit]]:
     """The edits of renumbering the documents `paths` (FL501/FL502), in them and in every
     document that links to an anchor that changes. A document is left as it is when the
     renumbering cannot be done whole: a link to it that cannot be rewritten (a reference
-    link), a file to edit that `--fix` may not write, a page that would render otherwise."""
-    from formalai_lint import workers
+    link), a file to edit that `--fix` may not write, a page that would render otherwise.
+    The facts of every document come from `phase1` (the session's: cached, or parsed once)."""
     from formalai_lint.rename import RenameError, apply, rename_headings
     from formalai_lint.rules.numbering.fix import renumbering
 
-    markdown = sorted(f for f in files if f.endswith(MARKDOWN_SUFFIXES))
-    with workers.phase1_of(settings, files, options) as phase1:
-        facts = {r.path: r.facts for r, _ in phase1.run(markdown) if r.facts is not None}
-
     def load(path: str) -> Document | None:
         try:
-            return engine.parse(settings, path)
+            text = source.read(settings.root / path, settings.root, settings.max_file_size).text
         except source.UnreadableError:
             return None
+        return engine.parse(settings, path, text)
+
+    markdown = sorted(f for f in files if f.endswith(MARKDOWN_SUFFIXES))
+    if phase1 is not None:
+        facts = {r.path: r.facts for r, _ in phase1(markdown) if r.facts is not None}
+    else:
+        facts = {p: DocFacts.of(doc) for p in markdown if (doc := load(p)) is not None}
 
     plan: dict[str, list[Edit]] = {}
     for path in paths:
@@ -297,35 +299,28 @@ def renumber_plan(
 
 
 def run(
-    settings: Settings,
+    rules: RuleSet,
     diagnostics: Sequence[Diagnostic],
     files: frozenset[str],
     *,
     unsafe: bool = False,
     write: bool = True,
-    options: workers.RunOptions | None = None,
+    phase1: Phase1Run | None = None,
 ) -> FixRun:
     """Fix every file that has a fixable diagnostic; write it back when `write`."""
+    settings = rules.settings
     codes = _fixable_codes(unsafe)
     by_path: dict[str, list[Diagnostic]] = {}
     for diag in diagnostics:
         if diag.code in codes:
             by_path.setdefault(diag.path, []).append(diag)
-    toc_rules = [
-        cls(settings)
-        for cls in registry.enabled(settings)
-        if cls.fix is Fix.SAFE and issubclass(cls, FileRule)
-    ]
-    numbering_rules = [
-        cls(settings)
-        for cls in registry.enabled(settings)
-        if cls.code in NUMBERING_CODES and issubclass(cls, FileRule)
-    ]
+    toc_rules = [rule for rule in rules.file_rules if rule.fix is Fix.SAFE]
+    numbering_rules = [rule for rule in rules.file_rules if rule.code in NUMBERING_CODES]
     outcome = FixRun()
     renames: dict[str, list[Edit]] = {}
     numbered = sorted({d.path for d in diagnostics if d.code in NUMBERING_CODES})
     if unsafe and numbered:
-        renames = renumber_plan(settings, files, numbered, options, outcome.warnings)
+        renames = renumber_plan(settings, files, numbered, phase1, outcome.warnings)
         for path in renames:
             by_path.setdefault(path, [])
     hidden = partial(engine.hidden_folders, settings, files)
@@ -334,7 +329,7 @@ def run(
         full = settings.root / path
         try:
             info = _writable_file(full, settings.root)
-            data = safeio.read_bytes(full, settings.root, settings.max_file_size, follow=False)
+            data = source.read(full, settings.root, settings.max_file_size, follow=False).data
             fixed = fix_document(
                 path,
                 data,
@@ -462,51 +457,3 @@ def summary(outcome: FixRun, remaining: int, *, applied: bool) -> str:
         f" ({tocs} TOC{'s' * (tocs != 1)} rewritten, {links} link{'s' * (links != 1)} retargeted"
         f"{renumbered}); {remaining} remain{'s' * (remaining == 1)}."
     )
-
-
-def from_cli(
-    settings: Settings,
-    opts: Mapping[str, Any],
-    diagnostics: list[Diagnostic],
-    files: frozenset[str],
-    options: Any = None,
-) -> tuple[list[Diagnostic], str]:
-    """What `--fix` / `--diff` do in `check`: fix, then lint the changed files again.
-
-    With `--diff`, print the diff and exit (1 if anything would change). Otherwise return the
-    diagnostics left after fixing and the summary line.
-    """
-    from formalai_lint import engine, report
-
-    outcome = run(
-        settings,
-        diagnostics,
-        files,
-        unsafe=opts["unsafe_fixes"],
-        write=not opts["diff"],
-        options=options,
-    )
-    for warning in outcome.warnings:
-        click.echo(f"formalai-lint: warning: {report.escape(warning)}", err=True)
-    if opts["diff"]:
-        cwd = Path.cwd()
-        shown = {
-            f.path: safeio.printable(report.display_path(settings.root, f.path, cwd))
-            for f in outcome.fixes
-        }
-        click.echo(unified_diff(outcome.fixes, shown), nl=False)
-        click.echo(summary(outcome, len(diagnostics) - outcome.fixed, applied=False), err=True)
-        sys.exit(1 if outcome.fixes else 0)
-    changed = outcome.changed_paths
-    if changed:
-        again = engine.lint(settings, changed, files, options).diagnostics
-        if opts.get("baseline_path"):
-            from formalai_lint import baseline
-
-            entries = baseline.load(opts["baseline_path"], settings.root)
-            hashes = baseline.line_hashes(settings, again)
-            again = baseline.compare(again, entries, changed, files, hashes).new
-        refreshed = set(changed)
-        kept = [d for d in diagnostics if d.path not in refreshed]
-        diagnostics = sorted([*kept, *again])
-    return diagnostics, summary(outcome, len(diagnostics), applied=True)

@@ -55,7 +55,7 @@ def read_ignored(
     for path in files:
         if path == ".gitignore" or path.endswith("/.gitignore"):
             try:
-                texts[posixpath.dirname(path)] = source.read(root / path, root, max_bytes)
+                texts[posixpath.dirname(path)] = source.read(root / path, root, max_bytes).text
             except source.UnreadableError:
                 continue
     return ignored_folders(folders, texts) if texts else frozenset()

@@ -11,11 +11,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from formalai_lint.document import PLANNED_TAG, Link
-from formalai_lint.files import MARKDOWN_SUFFIXES, glob_matcher
-from formalai_lint.rule import Project
+from formalai_lint.files import MARKDOWN_SUFFIXES, folder_readme, glob_matcher
+
+if TYPE_CHECKING:  # a Project is passed in; project.py builds on this module
+    from formalai_lint.project import Project
 
 
 class Status(Enum):
@@ -76,7 +78,7 @@ def resolve(project: Project, source: str, link: Link) -> Resolution:
                 if hint and link.fragment is not None:
                     hint += "#" + link.fragment
                 return Resolution(Status.MISSING_FILE, target, hint, count)
-            readme = posixpath.join(target, "README.md") if target else "README.md"
+            readme = folder_readme(target)
             target = readme if readme in project.files else None
     if not link.fragment or target is None or not target.endswith(MARKDOWN_SUFFIXES):
         return Resolution(Status.OK, target)

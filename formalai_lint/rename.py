@@ -28,7 +28,7 @@ from formalai_lint.document import Document, Link, ParseOptions
 from formalai_lint.fixes.edits import Edit, EditError, SourceBytes
 from formalai_lint.fixes.headings import RenameError, heading_span
 from formalai_lint.links import join
-from formalai_lint.rule import DocFacts
+from formalai_lint.project import DocFacts
 from formalai_lint.rules.links.fix import destination_span, text_position
 from formalai_lint.rules.shared import encoded
 

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import click
 
-from formalai_lint import __version__
+from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -142,6 +142,7 @@ def fingerprint(d: Diagnostic) -> str:
 
 def sarif_rules() -> list[dict[str, object]]:
     """A reportingDescriptor for every registered rule."""
+    # here: the registry loads the parser and the rules, which `--version` never needs
     from formalai_lint import registry, resources
 
     descriptors: list[dict[str, object]] = []

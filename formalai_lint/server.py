@@ -33,18 +33,22 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from formalai_lint import __version__, engine, files, registry, source, workers
+from formalai_lint import __version__, engine, registry, source, workers
 from formalai_lint.cache import DIR_NAME
-from formalai_lint.config import ConfigError, Settings, load_settings
+from formalai_lint.config import Settings, load_settings
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document, Heading, Link
-from formalai_lint.engine import FileResult
+from formalai_lint.engine import Outcome
+from formalai_lint.errors import LintError
 from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.fixes.edits import Edit
 from formalai_lint.links import join
-from formalai_lint.rule import DocFacts, FileRule, Project
+from formalai_lint.project import DocFacts, Project
+from formalai_lint.results import FileResult
 from formalai_lint.rules.tool.internal_error import InternalError
 from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
+from formalai_lint.session import Session
+from formalai_lint.workers import RunOptions
 
 log = logging.getLogger("formalai_lint.server")
 DEBOUNCE = 0.05  # seconds a change waits for the next keystroke before it is linted
@@ -53,31 +57,35 @@ SUPPRESS = "<!-- formalai-lint-disable-line {code} -->"
 T = TypeVar("T")
 
 
-class Lint(workers.Phase1):
-    """The run the server keeps open: settings, rules, the project's files, the documents
-    the editor holds (their text, parsed), and the cache for every other document.
+class Lint:
+    """The run the server keeps open: a `Session` (settings, rule set, the project's files,
+    phase 1 with the cache) and the documents the editor holds (their text, parsed).
 
-    It is the engine's phase 1 for `engine.lint`: an open document's result comes from its
-    buffer, any other from the cache or from disk (once, until the file changes on disk).
+    `run` is phase 1 for `engine.lint`: an open document's result comes from its buffer, any
+    other from the session's phase 1 (the cache, or the file parsed once until it changes).
     """
 
-    def __init__(self, settings: Settings) -> None:
-        rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
-        super().__init__(settings, rules, workers.RunOptions(1, settings.root / DIR_NAME))
-        self.files = files.project_files(settings.root)
-        self.buffers: dict[str, workers.Outcome] = {}
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.settings = session.settings
+        self.rules = session.rules.file_rules
+        self.files = session.files
+        self.buffers: dict[str, Outcome] = {}
         self.docs: dict[str, Document] = {}  # open documents, parsed from their buffers
 
     # -- phase 1 for engine.lint ---------------------------------------------------------
-    def run(self, paths: Sequence[str]) -> list[workers.Outcome]:
+    def run(self, paths: Sequence[str]) -> list[Outcome]:
         on_disk = [p for p in paths if p not in self.buffers]
-        found = dict(zip(on_disk, super().run(on_disk), strict=True)) if on_disk else {}
+        found = dict(zip(on_disk, self.session.phase1.run(on_disk), strict=True))
         return [self.buffers[p] if p in self.buffers else found[p] for p in paths]
 
     def forget(self, path: str) -> None:
         """`path` changed on disk: read it again when next asked."""
-        self._outcomes.pop(path, None)
-        self._digests.pop(path, None)
+        self.session.phase1.forget([path])
+
+    def save(self) -> None:
+        """Write the cache (the session's phase 1 stays open)."""
+        self.session.phase1.save(self.files)
 
     def all_files(self) -> frozenset[str]:
         return self.files | frozenset(self.buffers)
@@ -121,7 +129,7 @@ class Lint(workers.Phase1):
 
     def diagnostics(self, path: str) -> list[Diagnostic]:
         """Everything the CLI would report for `path`, from the buffers and the cache."""
-        report = engine.lint(self.settings, [path], self.all_files(), phase1=self)
+        report = engine.lint(self.session.rules, [path], self.all_files(), self.run)
         return [d for d in report.diagnostics if d.path == path]
 
     def facts(self, path: str) -> DocFacts | None:
@@ -142,10 +150,12 @@ class Lint(workers.Phase1):
             return self.docs[path]
         if path in self.buffers or path not in self.files:
             return None
+        settings = self.settings
         try:
-            return engine.parse(self.settings, path)
+            text = source.read(settings.root / path, settings.root, settings.max_file_size).text
         except source.UnreadableError:
             return None
+        return engine.parse(settings, path, text)
 
     def project(self) -> Project:
         return Project(self.all_files(), _LazyFacts(self), hidden=self._hidden)
@@ -279,20 +289,22 @@ class Server(LanguageServer):
         if self.lint is not None:
             return self.lint
         start = self.root or file.parent
+        options = RunOptions(1, None)
         try:
             settings = load_settings([start])
-            registry.check_settings(settings)
-        except ConfigError as e:
+            options = RunOptions(1, settings.root / DIR_NAME)
+            session = Session(settings, options)
+        except LintError as e:
             self.message(f"formalai-lint: configuration error: {e}", lsp.MessageType.Error)
-            settings = Settings(root=_real(start))
-        try:
-            self.lint = Lint(settings)
-        except (ConfigError, OSError) as e:
-            self.message(f"formalai-lint: {e}", lsp.MessageType.Error)
-            return None
-        # As in a CLI run: what is loaded now is never scanned by the cyclic collector again,
-        # and it runs less often (a parse allocates millions of objects that refcounting frees).
-        self.lint.__enter__()
+            try:
+                session = Session(Settings(root=_real(start)), options)
+            except (LintError, OSError) as e:
+                self.message(f"formalai-lint: {e}", lsp.MessageType.Error)
+                return None
+        # Phase 1 opens as in a CLI run: what is loaded now is never scanned by the cyclic
+        # collector again, and it runs less often (a parse allocates millions of objects).
+        session.phase1  # noqa: B018
+        self.lint = Lint(session)
         return self.lint
 
     def message(self, text: str, kind: lsp.MessageType = lsp.MessageType.Warning) -> None:
@@ -518,8 +530,8 @@ def _watched(ls: Server, params: lsp.DidChangeWatchedFilesParams) -> None:
 @server.feature(lsp.SHUTDOWN)
 def _shutdown(ls: Server, params: None) -> None:
     if ls.lint is not None:
-        with contextlib.suppress(OSError):
-            ls.lint.save(ls.lint.files)
+        with contextlib.suppress(OSError, LintError):
+            ls.lint.save()
 
 
 def serve() -> None:

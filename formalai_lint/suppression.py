@@ -28,9 +28,9 @@ import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from formalai_lint.config import is_selector, selector_matches
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Comment
+from formalai_lint.selector import is_selector, selector_matches
 
 if TYPE_CHECKING:
     from formalai_lint.rule import Rule

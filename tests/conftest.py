@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from formalai_lint import engine, files
-from formalai_lint.config import load_settings
+from formalai_lint.results import Report
+from formalai_lint.session import Session
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -39,17 +39,15 @@ def expectations(root: Path) -> list[tuple[str, int, str]]:
     return sorted(found)
 
 
-def lint_tree(root: Path, *paths: Path, **overrides: object) -> engine.Report:
-    """Lint `paths` (default: all of `root`) with `root`'s config, as the CLI would."""
-    settings = load_settings(list(paths) or [root], **overrides)  # type: ignore[arg-type]
-    all_files = files.project_files(settings.root)
-    targets = files.select_targets(
-        list(paths) or [root], settings.root, all_files, settings.exclude
-    )
-    return engine.lint(settings, targets, all_files)
+def lint_tree(root: Path, *paths: Path, **overrides: object) -> Report:
+    """Lint `paths` (default: all of `root`) with `root`'s config, through a Session (in-process,
+    no cache). Files named are linted alone (no dependents), as in a folder run."""
+    given = list(paths) or [root]
+    with Session.open(given, **overrides) as session:  # type: ignore[arg-type]
+        return session.lint(session.targets(given))
 
 
-def found(report: engine.Report) -> list[tuple[str, int, str]]:
+def found(report: Report) -> list[tuple[str, int, str]]:
     return sorted((d.path, d.line, d.code) for d in report.diagnostics)
 
 

@@ -16,8 +16,7 @@ from click.testing import CliRunner
 from formalai_lint import engine
 from formalai_lint.cli import main
 from formalai_lint.config import load_settings
-from formalai_lint.dependents import dependents
-from formalai_lint.files import project_files
+from formalai_lint.session import Session
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -49,8 +48,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def found(root: Path, *given: str) -> list[str]:
-    settings = load_settings([root])
-    return dependents(settings, list(given), project_files(settings.root))
+    with Session(load_settings([root])) as session:
+        return session.dependents(list(given))
 
 
 def test_renaming_a_heading_fails_the_untouched_file_that_links_to_it(project: Path) -> None:
@@ -103,7 +102,7 @@ def test_only_documents_whose_text_could_link_there_are_parsed(
     monkeypatch.setattr(
         engine,
         "parse",
-        lambda settings, path: parsed.append(path) or original(settings, path),
+        lambda settings, path, text: parsed.append(path) or original(settings, path, text),
     )
     assert found(tmp_path, "README.md") == ["sub/a.md"]
     assert parsed == ["sub/a.md"]  # the only one with a `.`/`..` link

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from formalai_lint.document import Document
+from formalai_lint.project import DocFacts
 from formalai_lint.rename import RenameError, apply, rename_heading, rename_headings
-from formalai_lint.rule import DocFacts
 
 GUIDE = """# 指南
 

@@ -59,8 +59,8 @@ def test_a_number_in_markup_is_reported_not_renumbered() -> None:
 
 
 def test_after_renumbering_the_rules_are_quiet() -> None:
+    from formalai_lint.project import DocFacts
     from formalai_lint.rename import apply, rename_headings
-    from formalai_lint.rule import DocFacts
 
     text = _lines(
         "## 一、甲", "### 1.2 a", "### 1.1 b", "## 三、乙", "### 2.1 c", "## 三、丙", "### 5.1 d"
