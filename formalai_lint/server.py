@@ -477,6 +477,28 @@ def _initialize(ls: Server, params: lsp.InitializeParams) -> None:
         ls.debounce = max(0.0, float(options["debounce"]))
 
 
+@server.feature(lsp.INITIALIZED)
+def _initialized(ls: Server, params: lsp.InitializedParams) -> None:
+    """Ask the client to report Markdown files changed on disk (a file not open that another
+    links to), when it can register for that."""
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    if not (watched and watched.dynamic_registration):
+        return
+    watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/*{suffix}") for suffix in MARKDOWN_SUFFIXES]
+    ls.client_register_capability(
+        lsp.RegistrationParams(
+            [
+                lsp.Registration(
+                    "formalai-lint-watched-files",
+                    lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                )
+            ]
+        )
+    )
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def _did_open(ls: Server, params: lsp.DidOpenTextDocumentParams) -> None:
     _guarded(ls, ls.refresh)(params.text_document.uri)

@@ -151,6 +151,19 @@ async def test_renaming_a_heading_updates_the_other_open_files(client: LanguageC
     assert await _published(client, notes, lambda d: not d) == []
 
 
+@pytest.mark.asyncio
+async def test_a_file_changed_on_disk_updates_the_open_files(client: LanguageClient) -> None:
+    notes = _open(client, "notes.md")
+    assert await _published(client, notes) == []
+    guide = _root(client) / "guide.md"
+    guide.write_text(GUIDE.replace("## 二、方法", "## 二、研究方法"), "utf-8")
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams([lsp.FileEvent(guide.as_uri(), lsp.FileChangeType.Changed)])
+    )
+    found = await _published(client, notes, lambda d: bool(d))
+    assert _codes(found) == ["FL203"]
+
+
 async def _actions(client: LanguageClient, uri: str, line: int) -> list[lsp.CodeAction]:
     found = await client.text_document_code_action_async(
         lsp.CodeActionParams(
