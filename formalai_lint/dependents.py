@@ -31,8 +31,7 @@ from urllib.parse import unquote
 from formalai_lint import source
 from formalai_lint.config import Settings
 from formalai_lint.engine import linked_documents
-from formalai_lint.files import is_excluded
-from formalai_lint.links import MARKDOWN_SUFFIXES
+from formalai_lint.files import MARKDOWN_SUFFIXES, is_excluded
 
 if TYPE_CHECKING:
     from formalai_lint.workers import Phase1, RunOptions

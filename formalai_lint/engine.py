@@ -19,7 +19,8 @@ from formalai_lint import gitignore, links, registry, source, suppression
 from formalai_lint.config import Settings, selector_matches
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.links import MARKDOWN_SUFFIXES, join
+from formalai_lint.files import MARKDOWN_SUFFIXES
+from formalai_lint.links import join
 from formalai_lint.rule import DocFacts, FileRule, Project, ProjectRule, Rule
 from formalai_lint.rules.tool.file_too_large import FileTooLarge
 from formalai_lint.rules.tool.internal_error import InternalError

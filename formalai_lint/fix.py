@@ -33,9 +33,9 @@ from formalai_lint import engine, registry, safeio, source
 from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, ParseOptions
+from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.fixes import html
 from formalai_lint.fixes.edits import EditError, SourceBytes
-from formalai_lint.links import MARKDOWN_SUFFIXES
 from formalai_lint.rule import DocFacts, FileRule, Fix, Project
 from formalai_lint.rules.links.fix import link_edits
 from formalai_lint.rules.toc.fix import NotFixable, toc_edit

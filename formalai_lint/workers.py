@@ -40,6 +40,7 @@ from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 # Below this many bytes to parse, a pool costs more than it saves (fork, pickling).
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -256,7 +257,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _context():  # type: ignore[no-untyped-def]
+def _context() -> BaseContext:
     """`fork` where it is safe (Linux): workers start at once with everything imported.
     Elsewhere the platform default; workers then rebuild their rules from `Settings`."""
     import multiprocessing
@@ -314,7 +315,7 @@ def _init_worker(settings: Settings, parent: int, verbose: bool) -> None:
     _detach_output(verbose)
     _collecting_less().__enter__()  # for the life of the worker process
     rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
-    _worker = (settings, rules)  # type: ignore[misc]
+    _worker = (settings, rules)
 
 
 def _die_with_parent(parent: int) -> None:
