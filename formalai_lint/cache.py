@@ -88,8 +88,9 @@ def _code_fingerprint(rules: Collection[type[Rule]]) -> list[tuple[str, int, int
     files = set(package.rglob("*.py"))
     for rule in rules:
         module = sys.modules.get(rule.__module__)
-        if module is not None and getattr(module, "__file__", None):
-            files.add(Path(module.__file__))  # type: ignore[arg-type]
+        file = getattr(module, "__file__", None)
+        if file:
+            files.add(Path(file))
     found = []
     for file in sorted(files):
         with contextlib.suppress(OSError):

@@ -215,11 +215,7 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         verbose=opts["verbose"],
     ) as session:
         root = session.settings.root
-        targets = session.targets(targets_given)
-        if any(path.is_file() for path in targets_given):  # changed-files mode (pre-commit)
-            result = session.lint_with_dependents(targets)
-        else:
-            result = session.lint(targets)
+        result = session.check(targets_given)
         targets = result.targets
         crashed = any(d.code == InternalError.code for d in result.diagnostics)
         if opts["write_baseline"]:

@@ -147,7 +147,7 @@ def _nan_key(table: Mapping[str, Any]) -> list[object] | None:
         path, value = stack.pop()
         if isinstance(value, float) and value != value:
             return path
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):  # a TOML table
             stack.extend(([*path, k], v) for k, v in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(value))))
@@ -176,7 +176,7 @@ def _describe(error: Any) -> str:
         return f"{error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}"
     if error.validator == "type":
         return f"expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
-    return error.message
+    return str(error.message)
 
 
 def git_root(start: Path) -> Path | None:

@@ -160,8 +160,11 @@ def _ends_with(path: str, tail: str) -> bool:
 
 
 class _Bucket(NamedTuple):
-    count: int
+    size: int  # how many paths
     first: tuple[str, ...]  # the two smallest paths (enough to pass over one excluded)
+
+
+_ByFolder = dict[str, dict[int, _Bucket]]  # folder -> depth below it -> bucket
 
 
 class FileIndex:
@@ -177,9 +180,9 @@ class FileIndex:
             parts = path.split("/")
             for length in range(1, len(parts) + 1):
                 self._by_tail.setdefault("/".join(parts[-length:]), []).append(path)
-        self._groups: dict[str, tuple[dict, dict]] = {}
+        self._groups: dict[str, tuple[_ByFolder, _ByFolder]] = {}
 
-    def _group(self, tail: str) -> tuple[dict, dict] | None:
+    def _group(self, tail: str) -> tuple[_ByFolder, _ByFolder] | None:
         """For the paths ending in `tail`: folder -> depth below it -> bucket, for the
         paths outside hidden folders and for those inside one."""
         if tail not in self._by_tail:
@@ -192,7 +195,7 @@ class FileIndex:
                 for depth, folder in enumerate(ancestors(posixpath.dirname(path))):
                     buckets = by_folder.setdefault(folder, {})
                     old = buckets.get(depth, _Bucket(0, ()))
-                    buckets[depth] = _Bucket(old.count + 1, tuple(sorted((*old.first, path)))[:2])
+                    buckets[depth] = _Bucket(old.size + 1, tuple(sorted((*old.first, path)))[:2])
         return group
 
     def nearest(self, tail: str, source: str) -> tuple[str, int] | None:
@@ -220,7 +223,7 @@ class FileIndex:
         total = -len(excluded)  # all of a group's paths are below its widest folder
         for by_folder, folders in zip(group, (above, inside), strict=True):
             if folders:
-                total += sum(b.count for b in by_folder.get(folders[-1], {}).values())
+                total += sum(b.size for b in by_folder.get(folders[-1], {}).values())
         return best[1], total
 
 

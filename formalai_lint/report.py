@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import click
@@ -94,8 +95,8 @@ def _json(data: object) -> str:
 def text_line(path: str, d: Diagnostic, color: bool = False) -> str:
     """`path:line:col: CODE message`, `[warning]` for warnings, `[*]` when a fix exists."""
 
-    def style(text: str, **how: object) -> str:
-        return click.style(text, **how) if color else text  # type: ignore[arg-type]
+    def style(text: str, **how: Any) -> str:
+        return click.style(text, **how) if color else text
 
     code_color = "red" if d.severity == Severity.ERROR else "yellow"
     return (

@@ -153,6 +153,14 @@ class Session:
         pre-commit run); `report.targets` lists them all."""
         return self.lint(sorted({*given, *self.dependents(given)}))
 
+    def check(self, paths: Sequence[Path | str]) -> Report:
+        """What `formalai-lint PATH...` lints: the targets of `paths`, and when a file is named
+        (pre-commit's changed files) also the documents that link into them."""
+        targets = self.targets(paths)
+        if any(Path(p).is_file() for p in paths):
+            return self.lint_with_dependents(targets)
+        return self.lint(targets)
+
     def fix(
         self,
         diagnostics: Sequence[Diagnostic],
@@ -227,7 +235,4 @@ def lint(
         jobs=jobs,
         cache=cache,
     ) as session:
-        targets = session.targets(paths)
-        if any(Path(p).is_file() for p in paths):
-            return session.lint_with_dependents(targets).diagnostics
-        return session.lint(targets).diagnostics
+        return session.check(paths).diagnostics

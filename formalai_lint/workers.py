@@ -34,6 +34,7 @@ from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 # Below this many bytes to parse, a pool costs more than it saves (fork, pickling).
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -222,7 +223,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _context():  # type: ignore[no-untyped-def]
+def _context() -> BaseContext:
     """`fork` where it is safe (Linux): workers start at once with everything imported.
     Elsewhere the platform default; workers then rebuild their rules from `Settings`."""
     import multiprocessing

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,3 +78,24 @@ def project(tmp_path: Path):  # type: ignore[no-untyped-def]
         return root
 
     return make
+
+
+def growth(work: Callable[[int], object], n: int) -> float:
+    """How much more CPU time `work(4 * n)` takes than `work(n)`: the best of three runs each,
+    in this process's CPU time (not wall time: other processes on the machine do not count),
+    garbage collection off while measuring."""
+
+    def best(size: int) -> float:
+        times = []
+        for _ in range(3):
+            gc.collect()
+            gc.disable()  # a collection landing in one run only would skew the ratio
+            try:
+                start = time.process_time()
+                work(size)
+                times.append(time.process_time() - start)
+            finally:
+                gc.enable()
+        return min(times)
+
+    return best(4 * n) / best(n)

@@ -69,4 +69,5 @@ def outside_html(
     if headings:
         tokens = _without_heading_texts(tokens)
     md = parser()
-    return md.renderer.render(tokens, md.options, {})
+    html: str = md.renderer.render(tokens, md.options, {})
+    return html
