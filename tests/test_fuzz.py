@@ -5,7 +5,8 @@ Properties, for every generated project of three files:
 - every diagnostic names a file of the project and a line (and column) that exists in it;
 - linting twice gives the same diagnostics.
 And for every generated document: the model's inline parse on demand gives each token the
-children a full markdown-it-py parse gives it.
+children a full markdown-it-py parse gives it, and the table rule with the faster cell split
+gives the tokens markdown-it-py's own table rule gives.
 
 CI runs a short profile (FORMALAI_FUZZ_EXAMPLES, default 150 examples). A long run:
     FORMALAI_FUZZ_EXAMPLES=100000 python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
@@ -19,12 +20,15 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import table as stock_table_rule
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from formalai_lint import source
 from formalai_lint.config import Settings, load_settings
 from formalai_lint.document import Document
-from formalai_lint.markdown import parser
+from formalai_lint.markdown import parser, split_cells
 from formalai_lint.session import Session
 
 EXAMPLES = int(os.environ.get("FORMALAI_FUZZ_EXAMPLES", "150"))
@@ -187,3 +191,36 @@ def test_inline_parse_on_demand_matches_a_full_parse(text: str) -> None:
 def _dump(token: Token) -> object:
     """A token as a dict, without the position tables `document._position` keeps in meta."""
     return token.as_dict(meta_serializer=lambda m: {k: v for k, v in m.items() if k[0] != "_"})
+
+
+cell = st.text(alphabet="\\|`a 表-:", max_size=8)
+row = st.lists(cell, min_size=1, max_size=4).map(lambda cells: "|".join(cells))
+header = st.one_of(row, st.lists(cell, min_size=2, max_size=2).map("|".join))
+escaped_table = st.builds(
+    lambda before, head, rows: "\n".join([*before, head, "|---|---|", *rows]),
+    st.lists(st.sampled_from(["段落", "> 引用", "- 列表"]), max_size=1),  # a table interrupts it
+    header,
+    st.lists(row, max_size=4),
+)
+
+
+def _stock_parser() -> MarkdownIt:
+    """The tool's parser with markdown-it-py's own table rule (not the faster cell split)."""
+    md = parser.__wrapped__()
+    rules = MarkdownIt("commonmark").block.ruler.__rules__
+    alt = next(rule.alt for rule in rules if rule.name == "table")
+    md.block.ruler.at("table", stock_table_rule, {"alt": alt})
+    return md
+
+
+@given(st.one_of(document, escaped_table, st.lists(escaped_table).map("\n\n".join)))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_table_rule_with_the_faster_split_parses_as_markdown_it_does(text: str) -> None:
+    ours = [_dump(t) for t in parser().parse(text)]
+    assert ours == [_dump(t) for t in _stock_parser().parse(text)]
+
+
+@given(st.text(alphabet="\\|a表 `", max_size=20))
+@settings(max_examples=EXAMPLES * 4, deadline=None)
+def test_split_cells_is_markdown_its_escaped_split(line: str) -> None:
+    assert split_cells(line) == escapedSplit(line)
