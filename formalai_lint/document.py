@@ -271,13 +271,18 @@ def plain_text(children: Sequence[Token] | None) -> str:
     return "".join(parts)
 
 
+def normalise(text: str) -> str:
+    """A file's text as the model reads it: without a BOM, every line ending a `\\n`."""
+    return _NEWLINES.sub("\n", text.removeprefix("\ufeff"))
+
+
 class Document:
     """One parsed Markdown file. `path` is POSIX and relative to the project root."""
 
     def __init__(self, path: str, text: str, options: ParseOptions | None = None) -> None:
         options = options or ParseOptions()
         self.path = path
-        self.text = _NEWLINES.sub("\n", text.removeprefix("\ufeff"))
+        self.text = normalise(text)
         self.lines = self.text.split("\n")
         self._env: dict[str, Any] = {}  # the link reference definitions
         self._inline_parsed: set[int] = set()  # id() of the inline tokens parsed so far

@@ -1,10 +1,10 @@
 """`formalai-lint server`: a Language Server Protocol server over stdio (pygls, lsprotocol).
 
 It lints what the editor holds: an open document is linted from its in-memory text on open,
-on change (debounced) and on save, with the same settings, rules, document model and
-cross-file rules as the command line; the facts of the files that are not open come from the
-on-disk cache (or are parsed once). When the anchors of an open document change, the other
-open documents that link to it are linted again.
+on change (at once after a pause in typing, debounced within a burst) and on save, with the
+same settings, rules, document model and cross-file rules as the command line; the facts of
+the files that are not open come from the on-disk cache (or are parsed once). When the
+anchors of an open document change, the other open documents that link to it are linted again.
 
 `Lint` below is the only place that wires the server to the engine. Everything the editor
 asks for (code actions, hover, go to definition, references, completion, symbols, rename)
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import posixpath
@@ -37,7 +38,7 @@ from formalai_lint import __version__, engine, registry, source, workers
 from formalai_lint.cache import DIR_NAME
 from formalai_lint.config import Settings, load_settings
 from formalai_lint.diagnostic import Diagnostic, Severity
-from formalai_lint.document import Document, Heading, Link
+from formalai_lint.document import Document, Heading, Link, normalise
 from formalai_lint.engine import Outcome
 from formalai_lint.errors import LintError
 from formalai_lint.files import MARKDOWN_SUFFIXES
@@ -51,7 +52,7 @@ from formalai_lint.session import Session
 from formalai_lint.workers import RunOptions
 
 log = logging.getLogger("formalai_lint.server")
-DEBOUNCE = 0.05  # seconds a change waits for the next keystroke before it is linted
+DEBOUNCE = 0.05  # seconds a change in a burst waits for the next one before it is linted
 HOVER_LINES = 6  # lines of a section shown when hovering a link to it
 SUPPRESS = "<!-- formalai-lint-disable-line {code} -->"
 T = TypeVar("T")
@@ -59,10 +60,14 @@ T = TypeVar("T")
 
 class Lint:
     """The run the server keeps open: a `Session` (settings, rule set, the project's files,
-    phase 1 with the cache) and the documents the editor holds (their text, parsed).
+    phase 1 with the cache) and the documents the editor holds (their text, their results,
+    their parse).
 
     `run` is phase 1 for `engine.lint`: an open document's result comes from its buffer, any
     other from the session's phase 1 (the cache, or the file parsed once until it changes).
+    An open document whose buffer holds the bytes the cache has a result for (a document just
+    opened, or changed back) takes that result, as a CLI run would: it is parsed only when a
+    request needs its model.
     """
 
     def __init__(self, session: Session) -> None:
@@ -70,8 +75,9 @@ class Lint:
         self.settings = session.settings
         self.rules = session.rules.file_rules
         self.files = session.files
-        self.buffers: dict[str, Outcome] = {}
-        self.docs: dict[str, Document] = {}  # open documents, parsed from their buffers
+        self.texts: dict[str, str] = {}  # open documents: their buffers
+        self.buffers: dict[str, Outcome] = {}  # their results
+        self.docs: dict[str, Document] = {}  # their parses, once made
 
     # -- phase 1 for engine.lint ---------------------------------------------------------
     def run(self, paths: Sequence[str]) -> list[Outcome]:
@@ -91,8 +97,15 @@ class Lint:
         return self.files | frozenset(self.buffers)
 
     # -- documents ----------------------------------------------------------------------
-    def update(self, path: str, text: str) -> Document | None:
-        """Parse and lint the buffer of an open document (file rules, within the time budget)."""
+    def update(self, path: str, text: str) -> None:
+        """Lint the buffer of an open document: the cached result of the same bytes, else
+        parsed and linted (file rules, within the time budget)."""
+        self.texts[path] = text
+        self.docs.pop(path, None)
+        cached = self._cached(path, text)
+        if cached is not None:
+            self.buffers[path] = (cached, [])
+            return
         settings = self.settings
         doc: Document | None = None
         try:
@@ -117,13 +130,41 @@ class Lint:
             diag = InternalError(settings).diagnostic(path, 1, 1, message, "parse")
             result, doc = FileResult(path, None, [diag]), None
         self.buffers[path] = (result, [])
-        if doc is None:
-            self.docs.pop(path, None)
-        else:
+        if doc is not None:
             self.docs[path] = doc
-        return doc
+
+    def _cached(self, path: str, text: str) -> FileResult | None:
+        """The cache's result for `path` if the buffer is, byte for byte, what it was linted
+        from (and it was parsed: a file that could not be read is linted from the buffer)."""
+        cache = self.session.phase1.cache
+        if cache is None:
+            return None
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: no file holds these bytes
+            return None
+        result = cache.get(path, source.Contents(text, data).digest)
+        return result if result is not None and result.facts is not None else None
+
+    def parsed(self, path: str) -> Document | None:
+        """An open document's parse, made when first asked for (None: it does not parse
+        within the time budget, or the parser crashed; its diagnostics say so)."""
+        if path not in self.docs and path in self.texts:
+            try:
+                with workers.cpu_budget(self.settings.max_file_seconds):
+                    doc = engine.parse(self.settings, path, self.texts[path])
+            except (workers.BudgetExceeded, Exception):
+                return None
+            self.docs[path] = doc
+        return self.docs.get(path)
+
+    def lines(self, path: str) -> list[str]:
+        """An open document's lines, as the model counts them."""
+        doc = self.docs.get(path)
+        return doc.lines if doc is not None else normalise(self.texts.get(path, "")).split("\n")
 
     def close(self, path: str) -> None:
+        self.texts.pop(path, None)
         self.buffers.pop(path, None)
         self.docs.pop(path, None)
 
@@ -146,9 +187,9 @@ class Lint:
 
     def document(self, path: str) -> Document | None:
         """An open document's parse, or the file on disk parsed (None if unreadable)."""
-        if path in self.docs:
-            return self.docs[path]
-        if path in self.buffers or path not in self.files:
+        if path in self.texts:
+            return self.parsed(path)
+        if path not in self.files:
             return None
         settings = self.settings
         try:
@@ -277,7 +318,8 @@ class Server(LanguageServer):
         self.lint: Lint | None = None
         self.root: Path | None = None
         self.latest: dict[str, list[Diagnostic]] = {}  # path -> what was last published
-        self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.pending: dict[str, asyncio.TimerHandle] = {}  # uri -> its lint, scheduled
+        self.changed: dict[str, float] = {}  # uri -> when its last change came (loop time)
         self.debounce = DEBOUNCE
 
     # -- set-up ---------------------------------------------------------------------------
@@ -347,12 +389,15 @@ class Server(LanguageServer):
         if path is None or self.lint is None:
             return
         text = self.workspace.get_text_document(uri).source
-        before = self.lint.facts(path) if path in self.lint.buffers else None
-        self.lint.update(path, text)
-        self.publish(path, uri)
-        after = self.lint.facts(path)
-        if before is None or after is None or before.anchors != after.anchors:
-            self.refresh_dependents(path)
+        previous = self.lint.docs.get(path)  # freed after the publish (a large one takes ms)
+        with _collected_after():
+            before = self.lint.facts(path) if path in self.lint.buffers else None
+            self.lint.update(path, text)
+            self.publish(path, uri)
+            after = self.lint.facts(path)
+            if before is None or after is None or before.anchors != after.anchors:
+                self.refresh_dependents(path)
+        del previous
 
     def refresh_dependents(self, path: str) -> None:
         """Lint again the other open documents that link into `path`."""
@@ -366,8 +411,7 @@ class Server(LanguageServer):
         assert self.lint is not None
         found = self.lint.diagnostics(path)
         self.latest[path] = found
-        doc = self.lint.docs.get(path)
-        lines = doc.lines if doc else self.workspace.get_text_document(uri).source.split("\n")
+        lines = self.lint.lines(path)
         converted = [self.to_lsp(Positions(lines, self.encoding), lines, d) for d in found]
         version = self.workspace.get_text_document(uri).version
         self.text_document_publish_diagnostics(
@@ -391,21 +435,29 @@ class Server(LanguageServer):
         )
 
     def schedule(self, uri: str, delay: float) -> None:
+        """Lint `uri` after a change: at once when its previous change came more than `delay`
+        ago (a keystroke after a pause), else when no other change has come for `delay` (a
+        burst of typing, a key held down, is linted once, at its end)."""
+        self.cancel(uri)
+        loop = asyncio.get_running_loop()
+        now, previous = loop.time(), self.changed.get(uri)
+        self.changed[uri] = now
+        wait = delay if previous is not None and now - previous < delay else 0.0
+        self.pending[uri] = loop.call_later(wait, _guarded(self, self.refresh), uri)
+
+    def cancel(self, uri: str) -> None:
         handle = self.pending.pop(uri, None)
         if handle is not None:
             handle.cancel()
-        loop = asyncio.get_running_loop()
-        self.pending[uri] = loop.call_later(delay, _guarded(self, self.refresh), uri)
 
     # -- helpers for requests ------------------------------------------------------------
     def open_doc(self, uri: str) -> tuple[str, Document] | None:
         path = self.path_of(uri)
         if path is None or self.lint is None:
             return None
-        doc = self.lint.docs.get(path)
-        if doc is None:
-            text = self.workspace.get_text_document(uri).source
-            doc = self.lint.update(path, text)
+        if path not in self.lint.texts:
+            self.lint.update(path, self.workspace.get_text_document(uri).source)
+        doc = self.lint.parsed(path)
         return (path, doc) if doc is not None else None
 
     def loaded(self) -> Callable[[str], Document | None]:
@@ -431,6 +483,21 @@ class Server(LanguageServer):
             at = self.positions(doc)
             changes[self.uri_of(path)] = [at.edit(e) for e in sorted(items)]
         return lsp.WorkspaceEdit(changes=changes)
+
+
+@contextlib.contextmanager
+def _collected_after() -> Iterator[None]:
+    """No cyclic garbage collection inside (a lint and its publish): a parse allocates
+    hundreds of thousands of objects, all freed by reference counting, and the collector's
+    passes over them (about 10 ms each on the largest FormalAI document) would come before the
+    diagnostics. The collection they made due runs at the first allocation after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _real(path: Path) -> Path:
@@ -521,6 +588,8 @@ def _did_save(ls: Server, params: lsp.DidSaveTextDocumentParams) -> None:
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def _did_close(ls: Server, params: lsp.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.cancel(uri)
+    ls.changed.pop(uri, None)
     path = ls.path_of(uri)
     if ls.lint is not None and path is not None:
         ls.lint.close(path)
@@ -925,7 +994,7 @@ def _completion(ls: Server, params: lsp.CompletionParams) -> lsp.CompletionList 
 
     match = _AFTER_FRAGMENT.search(before)
     if match:
-        doc = ls.lint.docs.get(path)
+        doc = ls.lint.document(path)
         for h in doc.headings if doc else ():
             items.append(
                 lsp.CompletionItem(

@@ -370,3 +370,77 @@ def test_the_command_line_starts_without_the_language_server_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.asyncio
+async def test_a_document_opened_unchanged_is_published_from_the_cache_and_parsed_on_request(
+    client: LanguageClient,
+) -> None:
+    from formalai_lint.session import lint
+
+    root = _root(client)
+    (root / "guide.md").write_text(GUIDE.replace("(#二方法)。", "(#无此节)。"), "utf-8")
+    expected = [(d.code, d.line, d.column) for d in lint([root], cache=True)]
+    assert ("FL201", 10, 4) in expected  # and the cache holds guide.md's result
+    uri = _open(client, "guide.md")
+    found = await _published(client, uri, lambda d: bool(d))
+    assert [(d.code, d.range.start.line + 1, d.range.start.character + 1) for d in found] == [
+        e for e in expected if e[0] == "FL201"
+    ]
+    symbols = await client.text_document_document_symbol_async(
+        lsp.DocumentSymbolParams(lsp.TextDocumentIdentifier(uri))
+    )
+    assert symbols is not None and [s.name for s in symbols] == ["指南"]
+
+
+def test_an_unchanged_buffer_takes_the_cached_result_without_a_parse(tmp_path: Path) -> None:
+    from formalai_lint.cache import DIR_NAME
+    from formalai_lint.config import load_settings
+    from formalai_lint.server import Lint
+    from formalai_lint.session import Session
+    from formalai_lint.workers import RunOptions
+
+    (tmp_path / ".git").mkdir()
+    text = GUIDE.replace("(#二方法)。", "(#无此节)。").replace("\n", "\r\n")
+    (tmp_path / "guide.md").write_bytes(text.encode("utf-8"))
+    settings = load_settings([tmp_path])
+    with Session(settings, RunOptions(1, tmp_path / DIR_NAME)) as warm:
+        warm.lint(["guide.md"])
+    lint = Lint(Session(settings, RunOptions(1, tmp_path / DIR_NAME)))
+    lint.update("guide.md", text)
+    assert "guide.md" not in lint.docs  # the cache's result: no parse
+    from_cache = lint.diagnostics("guide.md")
+    assert [d.code for d in from_cache] == ["FL201"]
+    assert lint.lines("guide.md") == GUIDE.replace("(#二方法)。", "(#无此节)。").split("\n")
+    doc = lint.parsed("guide.md")  # parsed when a request needs it
+    assert doc is not None and doc.lines == lint.lines("guide.md")
+    lint.update("guide.md", text + "改")
+    assert "guide.md" in lint.docs  # other bytes: parsed and linted
+    lint.update("guide.md", text)
+    assert lint.diagnostics("guide.md") == from_cache
+
+
+def test_a_change_after_a_pause_is_linted_at_once_and_a_burst_once_at_its_end() -> None:
+    from formalai_lint.server import Server
+
+    async def scenario() -> list[tuple[str, float]]:
+        server = Server()
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        linted: list[tuple[str, float]] = []
+        server.refresh = lambda uri: linted.append((uri, loop.time() - start))  # type: ignore[method-assign]
+        for _ in range(5):  # a key held down: a change every 10 ms
+            server.schedule("file:///a.md", 0.5)
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(1.0)  # the burst's lint, then a pause
+        linted.append(("changed", loop.time() - start))
+        server.schedule("file:///a.md", 0.5)
+        await asyncio.sleep(0.3)
+        return linted
+
+    linted = asyncio.run(scenario())
+    assert [uri for uri, _ in linted] == ["file:///a.md"] * 2 + ["changed", "file:///a.md"]
+    first, burst_end, changed, after_pause = (at for _, at in linted)
+    assert first < 0.25  # the burst's first change: at once
+    assert 0.5 <= burst_end < changed  # the others: one lint, 0.5 s after the last of them
+    assert after_pause - changed < 0.25  # a change after a pause: at once, not 0.5 s later
