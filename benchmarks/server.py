@@ -7,8 +7,10 @@ With the cache warm (a CLI run on the copy first), it times:
   start-up   server process started -> first diagnostics of the largest document published
              (best and median of --starts fresh processes);
   change     didChange of the largest document -> its diagnostics published, over --changes
-             edits (each appends a character to its last line), p50 and p95; the time includes
-             the server's debounce.
+             edits 200 ms apart (each appends a character to its last line), p50 and p95;
+  burst      --bursts bursts of 8 such edits 20 ms apart (a key held down): from the last
+             edit to its diagnostics (the server's debounce included), and how many lints
+             each burst cost.
 With --rename, it finds the documents that have that heading, picks the one most linked to
 from other documents, renames the heading through the server (textDocument/rename), writes
 the workspace edit to the files, and reports: the files and links edited, the links into the
@@ -62,10 +64,13 @@ async def start(root: Path) -> LanguageClient:
     client = LanguageClient()
     client.versions = {}  # type: ignore[attr-defined]
 
+    client.publishes = 0  # type: ignore[attr-defined]
+
     @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def _published(params: lsp.PublishDiagnosticsParams) -> None:
         client.diagnostics[params.uri] = params.diagnostics
         client.versions[params.uri] = params.version  # type: ignore[attr-defined]
+        client.publishes += 1  # type: ignore[attr-defined]
 
     @client.feature(lsp.WINDOW_SHOW_MESSAGE)
     def _message(params: lsp.ShowMessageParams) -> None:
@@ -79,11 +84,9 @@ async def start(root: Path) -> LanguageClient:
 
 
 async def published(client: LanguageClient, uri: str, version: int | None = None) -> None:
-    while True:
+    versions = client.versions  # type: ignore[attr-defined]
+    while uri not in client.diagnostics or (version is not None and versions[uri] != version):
         await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        versions = client.versions  # type: ignore[attr-defined]
-        if uri in client.diagnostics and (version is None or versions.get(uri) == version):
-            return
 
 
 def open_doc(client: LanguageClient, path: Path, text: str) -> str:
@@ -108,6 +111,16 @@ async def startup(root: Path, largest: Path, runs: int) -> list[float]:
     return times
 
 
+def type_char(client: LanguageClient, uri: str, lines: list[str], version: int) -> None:
+    """Append `。` to the last line, as a keystroke does (an incremental change)."""
+    lines[-1] += "。"
+    end = lsp.Position(len(lines) - 1, len(lines[-1]) - 1)
+    change = lsp.TextDocumentContentChangePartial(range=lsp.Range(end, end), text="。")
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(lsp.VersionedTextDocumentIdentifier(version, uri), [change])
+    )
+
+
 async def changes(root: Path, largest: Path, count: int) -> list[float]:
     client = await start(root)
     text = largest.read_text("utf-8")
@@ -116,26 +129,39 @@ async def changes(root: Path, largest: Path, count: int) -> list[float]:
     lines = text.split("\n")
     times = []
     for version in range(2, count + 2):
-        lines[-1] += "。"
-        change = lsp.TextDocumentContentChangePartial(
-            range=lsp.Range(
-                lsp.Position(len(lines) - 1, len(lines[-1]) - 1),
-                lsp.Position(len(lines) - 1, len(lines[-1]) - 1),
-            ),
-            text="。",
-        )
         began = time.perf_counter()
-        client.text_document_did_change(
-            lsp.DidChangeTextDocumentParams(
-                lsp.VersionedTextDocumentIdentifier(version, uri), [change]
-            )
-        )
+        type_char(client, uri, lines, version)
         await published(client, uri, version)
         times.append(time.perf_counter() - began)
         await asyncio.sleep(0.2)  # a pause between keystrokes, past the debounce
     await client.shutdown_session()
     await client.stop()
     return times
+
+
+async def bursts(root: Path, largest: Path, count: int, size: int = 8) -> tuple[list[float], int]:
+    """`count` bursts of `size` keystrokes 20 ms apart (a key held down): the time from the
+    last keystroke of a burst to its diagnostics, and the lints published in all."""
+    client = await start(root)
+    text = largest.read_text("utf-8")
+    uri = open_doc(client, largest, text)
+    await published(client, uri)
+    lines, version, times = text.split("\n"), 1, []
+    before = client.publishes  # type: ignore[attr-defined]
+    for _ in range(count):
+        for key in range(size):
+            if key:
+                await asyncio.sleep(0.02)
+            version += 1
+            began = time.perf_counter()
+            type_char(client, uri, lines, version)
+        await published(client, uri, version)
+        times.append(time.perf_counter() - began)
+        await asyncio.sleep(0.3)
+    lints = client.publishes - before  # type: ignore[attr-defined]
+    await client.shutdown_session()
+    await client.stop()
+    return times, lints
 
 
 def apply_edit(edit: lsp.WorkspaceEdit) -> dict[str, int]:
@@ -252,6 +278,7 @@ def main() -> None:
     parser.add_argument("dir", type=Path)
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--changes", type=int, default=40)
+    parser.add_argument("--bursts", type=int, default=10)
     parser.add_argument("--document", help="time this document (relative), not the largest")
     parser.add_argument("--rename", help="heading line to rename, e.g. `## 四、核心概念形式化定义`")
     parser.add_argument("--to", help="its new text")
@@ -279,6 +306,12 @@ def main() -> None:
         print(
             f"change -> diagnostics: p50 {statistics.median(times) * 1000:.0f} ms,"
             f" p95 {p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms ({len(times)} changes)"
+        )
+        times, lints = asyncio.run(bursts(root, largest, args.bursts))
+        print(
+            f"burst of 8 keystrokes 20 ms apart -> diagnostics of the last:"
+            f" p50 {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms;"
+            f" {lints / len(times):.1f} lints per burst ({len(times)} bursts)"
         )
         if args.rename:
             result = asyncio.run(rename(root, args.rename, args.to or args.rename + "（改）"))

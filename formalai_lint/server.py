@@ -25,6 +25,7 @@ import logging
 import os
 import posixpath
 import re
+import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -319,7 +320,7 @@ class Server(LanguageServer):
         self.root: Path | None = None
         self.latest: dict[str, list[Diagnostic]] = {}  # path -> what was last published
         self.pending: dict[str, asyncio.TimerHandle] = {}  # uri -> its lint, scheduled
-        self.changed: dict[str, float] = {}  # uri -> when its last change came (loop time)
+        self.quiet: dict[str, float] = {}  # uri -> when it last changed or was linted after
         self.debounce = DEBOUNCE
 
     # -- set-up ---------------------------------------------------------------------------
@@ -435,15 +436,20 @@ class Server(LanguageServer):
         )
 
     def schedule(self, uri: str, delay: float) -> None:
-        """Lint `uri` after a change: at once when its previous change came more than `delay`
-        ago (a keystroke after a pause), else when no other change has come for `delay` (a
-        burst of typing, a key held down, is linted once, at its end)."""
+        """Lint `uri` after a change: at once when the document has been quiet (no change, no
+        lint of a change) for `delay` (a keystroke after a pause), else when no other change
+        has come for `delay` (a burst of typing, a key held down, is linted once at its end;
+        changes that queued up behind a lint are such a burst)."""
         self.cancel(uri)
+        now = time.monotonic()
+        wait = delay if now - self.quiet.get(uri, float("-inf")) < delay else 0.0
+        self.quiet[uri] = now
         loop = asyncio.get_running_loop()
-        now, previous = loop.time(), self.changed.get(uri)
-        self.changed[uri] = now
-        wait = delay if previous is not None and now - previous < delay else 0.0
-        self.pending[uri] = loop.call_later(wait, _guarded(self, self.refresh), uri)
+        self.pending[uri] = loop.call_later(wait, _guarded(self, self._lint_change), uri)
+
+    def _lint_change(self, uri: str) -> None:
+        self.refresh(uri)
+        self.quiet[uri] = time.monotonic()
 
     def cancel(self, uri: str) -> None:
         handle = self.pending.pop(uri, None)
@@ -589,7 +595,7 @@ def _did_save(ls: Server, params: lsp.DidSaveTextDocumentParams) -> None:
 def _did_close(ls: Server, params: lsp.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.cancel(uri)
-    ls.changed.pop(uri, None)
+    ls.quiet.pop(uri, None)
     path = ls.path_of(uri)
     if ls.lint is not None and path is not None:
         ls.lint.close(path)
