@@ -72,6 +72,7 @@ class Outcome:
     new: list[Diagnostic]  # not in the baseline: these are reported
     matched: int  # diagnostics the baseline accounts for
     stale: int  # baseline entries (of the checked files, or of deleted ones) that no longer occur
+    gone: tuple[Key, ...] = ()  # those entries: (path, code, text), one per entry
 
 
 def load(path: Path, root: Path | None = None) -> list[dict[str, str]]:
@@ -143,8 +144,13 @@ def compare(
             new.append(d)
     present = {printable(p) for p in files}
     counted = {printable(p) for p in checked} | ({e["path"] for e in entries} - present)
-    stale = sum(n for k, n in [*exact.items(), *legacy.items()] if n > 0 and k[0] in counted)
-    return Outcome(new, len(diagnostics) - len(new), stale)
+    gone = tuple(
+        (k[0], k[1], k[2])
+        for k, n in [*exact.items(), *legacy.items()]
+        if n > 0 and k[0] in counted
+        for _ in range(n)
+    )
+    return Outcome(new, len(diagnostics) - len(new), len(gone), gone)
 
 
 def write(

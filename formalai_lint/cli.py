@@ -364,3 +364,101 @@ def show_rule(code: str) -> None:
         raise ConfigError(f"unknown rule `{code}` (see `formalai-lint rules`)")
     page = resources.rule_page(rule.code)
     click.echo(page if page is not None else f"{rule.code} {rule.name}: {rule.summary}")
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Write the HTML page here.",
+)
+@click.option(
+    "--link-base",
+    help="Link findings to their source: URL of the project's root (a repository's blob URL).",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
+)
+@click.option("--select", multiple=True, help="Rules to run; comma-separated.")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition.")
+@click.option("--ignore", multiple=True, help="Rules not to run.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path),
+    help="Show what is new and what was fixed since this baseline file.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1, max=MAX_JOBS),
+    help="Worker processes for parsing  [default: the number of CPUs]",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Keep the cache here.")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of rule crashes.")
+@_reports_errors
+def health_report(paths: tuple[Path, ...], **opts: Any) -> None:
+    """Write one self-contained HTML page of the knowledge base's health.
+
+    The same run as `check` (configuration, files, cache, exit codes); the page shows the
+    findings per rule and folder, the level map and the link health.
+    """
+    from formalai_lint import engine, files, healthrun, registry, report, workers
+    from formalai_lint.config import load_settings
+    from formalai_lint.dependents import dependents
+    from formalai_lint.rules.internal_error import InternalError
+
+    targets_given = list(paths) or [Path(".")]
+    for path in targets_given:
+        if not path.exists() and not path.is_symlink():
+            raise ConfigError(f"path `{path}` does not exist")
+    settings = load_settings(
+        targets_given,
+        opts["config_path"],
+        use_cache=not opts["no_cache"],
+        select=_selectors(opts["select"], "--select"),
+        extend_select=_selectors(opts["extend_select"], "--extend-select"),
+        ignore=_selectors(opts["ignore"], "--ignore"),
+    )
+    registry.check_settings(settings)
+    all_files = files.project_files(settings.root)
+    targets = files.select_targets(targets_given, settings.root, all_files, settings.exclude)
+    run = workers.options_from_cli(
+        settings.root, opts["jobs"], opts["no_cache"], opts["cache_dir"], False, opts["verbose"]
+    )
+    with workers.phase1_of(settings, all_files, run) as phase1:
+        if any(path.is_file() for path in targets_given):  # changed-files mode, as `check`
+            targets = sorted({*targets, *dependents(settings, targets, all_files, run, phase1)})
+        result = engine.lint(settings, targets, all_files, run, phase1)
+        facts = healthrun.facts(phase1.run, targets, all_files)
+    page = healthrun.page(
+        settings,
+        targets,
+        all_files,
+        result.diagnostics,
+        facts,
+        opts["baseline_path"],
+        opts["link_base"],
+    )
+    try:
+        safeio.write_named(
+            opts["output_path"], page.html.encode("utf-8", "backslashreplace"), settings.root
+        )
+    except OSError as e:
+        raise ConfigError(f"cannot write `{opts['output_path']}`: {e.strerror or e}") from None
+    if page.baseline_note:
+        click.echo(page.baseline_note, err=True)
+    click.echo(report.summary(page.reported, result.files_checked), err=True)
+    click.echo(
+        f"formalai-lint: wrote {opts['output_path']} ({len(page.html.encode())} bytes)", err=True
+    )
+    if opts["verbose"]:
+        for trace in result.tracebacks:
+            click.echo(trace, err=True)
+    if any(d.code == InternalError.code for d in result.diagnostics):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if any(d.severity == "error" for d in page.reported) else EXIT_CLEAN)
