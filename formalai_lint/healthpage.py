@@ -55,7 +55,7 @@ ul.files{columns:2 22rem;padding-left:1.2rem}
 svg{display:block;width:100%;height:auto;max-width:48rem}
 svg text{font:12px system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif}
 tr:target{background:#fff8c5}
-.legend span{display:inline-block;margin-right:1rem}
+.legend span{display:inline-block;margin-right:1rem;font-size:.9rem}
 .sw{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;vertical-align:middle;
 margin-right:.25rem}
 @media (max-width:40rem){body{padding:.5rem;font-size:14px}ul.files{columns:1}}
@@ -323,8 +323,10 @@ def _level_map(level_map: LevelMap, link_base: str | None) -> str:
     )
     legend = "".join(
         f'<span><i class="sw" style="background:{colour}"></i>{escape(level)} '
-        f"{escape(_region(level_map, level).name)}</span>"
+        f"{escape(region.name)}: {escape(region.adoption_text)}, "
+        f"{escape(region.convergence_text)}</span>"
         for level, colour in colours.items()
+        for region in [_region(level_map, level)]
     )
     rows = []
     for n, p in enumerate(points, 1):
@@ -453,7 +455,7 @@ def _region_shapes(region: Region, colour: str) -> list[str]:
         svg.text(
             PLOT_LEFT + 4,
             min(bottom - 4, top + 13),
-            f"{region.level} {region.name}  ({region.adoption_text}, {region.convergence_text})",
+            f"{region.level} {region.name}",
             fill=colour,
             font_weight="bold",
         ),
@@ -574,12 +576,14 @@ def _point(
     width = _label_width(label)
     right = cx + 10 + width <= PLOT_RIGHT
     x0 = cx + 10 if right else cx - 10 - width
-    y = cy + 4
-    for _ in range(12):  # move down past the points and labels already placed
+    # Beside the point, else moved down or up (alternately) past what is already placed.
+    for shift in (0, 13, -13, 26, -26, 39, -39, 52, -52, 65, -65, 78, 91, 104):
+        y = cy + 4 + shift
         box = (x0, y - 11, x0 + width, y + 2)
-        if not any(_overlap(box, other) for other in placed):
+        if PLOT_TOP + 11 <= y <= MAP_HEIGHT - 40 and not any(
+            _overlap(box, other) for other in placed
+        ):
             break
-        y += 13
     placed.append((x0, y - 11, x0 + width, y + 2))
     if abs(y - cy - 4) > 1e-9:  # a leader from the moved label to its point
         shapes.append(
