@@ -410,7 +410,7 @@ def health_report(paths: tuple[Path, ...], **opts: Any) -> None:
     from formalai_lint import engine, files, healthrun, registry, report, workers
     from formalai_lint.config import load_settings
     from formalai_lint.dependents import dependents
-    from formalai_lint.rules.internal_error import InternalError
+    from formalai_lint.rules.tool.internal_error import InternalError
 
     targets_given = list(paths) or [Path(".")]
     for path in targets_given:

@@ -20,10 +20,10 @@ from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Cell, Document, Table
 
 # The level family: its only imports in the report (one place to change when it moves).
-from formalai_lint.levels import Interval, LevelModel, file_level, title_level
-from formalai_lint.levels import model as configured_model
-from formalai_lint.rules._levels import column_levels, declared_levels, is_definition, label
-from formalai_lint.rules._levels import leading_values as cell_values
+from formalai_lint.rules.levels._view import column_levels, declared_levels, is_definition, label
+from formalai_lint.rules.levels._view import leading_values as cell_values
+from formalai_lint.rules.levels.model import Interval, LevelModel, file_level, title_level
+from formalai_lint.rules.levels.model import model as configured_model
 
 LEVEL_CODES = frozenset(("FL401", "FL402", "FL403", "FL404", "FL405", "FL406", "FL407"))
 WHOLE_DOCUMENT_CODES = frozenset(("FL407",))  # the level itself is in doubt: every point
