@@ -434,6 +434,7 @@ def _region_shapes(region: Region, colour: str) -> list[str]:
                 "height": bottom - top,
                 "fill": colour,
                 "fill-opacity": "0.06",
+                "pointer-events": "none",
             },
         ),
         svg.element(
