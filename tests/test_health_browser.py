@@ -92,9 +92,7 @@ def decode_png(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
         start = y * (stride + 1)
         kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         _unfilter(kind, line, previous, channels)
-        pixels.extend(
-            (line[i], line[i + 1], line[i + 2]) for i in range(0, stride, channels)
-        )
+        pixels.extend((line[i], line[i + 1], line[i + 2]) for i in range(0, stride, channels))
         previous = line
     return width, height, pixels
 
@@ -143,4 +141,3 @@ def test_png_decoder_reads_what_zlib_wrote() -> None:
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
     png += chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
     assert decode_png(png) == (2, 2, [(255, 0, 0), (0, 255, 0), (255, 0, 255), (255, 255, 0)])
-
