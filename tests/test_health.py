@@ -106,7 +106,9 @@ def examples_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Page, 
     return report(tree, "--link-base", "https://example.org/kb/blob/main")
 
 
-def test_examples_report_has_every_section_and_exits_like_check(examples_page) -> None:  # type: ignore[no-untyped-def]
+def test_examples_report_has_every_section_and_exits_like_check(
+    examples_page: tuple[int, Page, str],
+) -> None:
     code, page, err = examples_page
     assert code == 1  # examples/ holds errors, as `formalai-lint examples/` says
     assert "Found 19 errors and 2 warnings in 9 of 10 files checked." in err
@@ -118,7 +120,9 @@ def test_examples_report_has_every_section_and_exits_like_check(examples_page) -
     assert sum(int(r[2]) + int(r[3]) for r in rules.values()) == 21
 
 
-def test_every_level_map_point_is_where_its_figures_put_it(examples_page) -> None:  # type: ignore[no-untyped-def]
+def test_every_level_map_point_is_where_its_figures_put_it(
+    examples_page: tuple[int, Page, str],
+) -> None:
     _, page, _ = examples_page
     (plot,) = page.find("rect", id="plot-area")
     x, y, w, h = (float(plot[k]) for k in ("x", "y", "width", "height"))
@@ -166,7 +170,7 @@ def test_level_regions_come_from_the_configuration(tmp_path: Path) -> None:
     assert names == ["甲", "乙"]
 
 
-def test_the_page_fetches_nothing(examples_page) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_fetches_nothing(examples_page: tuple[int, Page, str]) -> None:
     """No element loads a resource: no script, stylesheet link, image, frame or font URL;
     `<a href>` links (to sources and rule pages) are plain links and may be absolute."""
     _, page, _ = examples_page
@@ -180,7 +184,9 @@ def test_the_page_fetches_nothing(examples_page) -> None:  # type: ignore[no-unt
     assert "@import" not in style and "url(" not in style
 
 
-def test_findings_link_to_their_source_line_and_to_the_rule_page(examples_page) -> None:  # type: ignore[no-untyped-def]
+def test_findings_link_to_their_source_line_and_to_the_rule_page(
+    examples_page: tuple[int, Page, str],
+) -> None:
     _, page, _ = examples_page
     hrefs = {a["href"] for a in page.find("a")}
     assert "https://example.org/kb/blob/main/README.md#L27" in hrefs
