@@ -52,7 +52,7 @@ summary{cursor:pointer}summary .c{margin-left:.4rem}
 .badge{display:inline-block;border-radius:4px;padding:0 .3rem;font-size:.8rem;
 background:#ffebe9;color:var(--err)}.badge.new{background:#ddf4ff;color:#0550ae}
 ul.files{columns:2 22rem;padding-left:1.2rem}
-svg{display:block;width:100%;height:auto;max-width:48rem}
+svg{display:block;width:100%;height:auto;max-width:48rem}svg.bars{max-width:36rem}
 svg text{font:12px system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif}
 tr:target{background:#fff8c5}
 .legend span{display:inline-block;margin-right:1rem;font-size:.9rem}
@@ -184,7 +184,7 @@ def _family_chart(health: Health) -> str:
     """Horizontal bars, errors then warnings, one per rule family."""
     rows = health.families
     most = max((f.errors + f.warnings for f in rows), default=1) or 1
-    left, width, bar, gap = 150.0, 470.0, 16.0, 8.0
+    left, width, bar, gap = 140.0, 260.0, 16.0, 8.0
     height = len(rows) * (bar + gap) + gap
     children = []
     for i, family in enumerate(rows):
@@ -204,7 +204,7 @@ def _family_chart(health: Health) -> str:
                 )
                 x += w
         children.append(svg.text(x + 4, y + 12, _plain_counts(family.errors, family.warnings)))
-    return svg.document(left + width + 130, height, children, role="img", class_="bars")
+    return svg.document(left + width + 100, height, children, role="img", class_="bars")
 
 
 def _plain_counts(errors: int, warnings: int) -> str:
