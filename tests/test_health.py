@@ -270,3 +270,24 @@ def test_svg_writer_escapes_and_rounds() -> None:
         '<g fill="&quot;&gt;&lt;script&gt;"><x/></g>'
     )
     assert svg.document(10, 5, []).startswith('<svg viewBox="0 0 10 5"')
+
+
+def test_what_documents_write_is_escaped(tmp_path: Path) -> None:
+    """A hostile file name, link and heading cannot add an element or a fetch to the page."""
+    tree = tmp_path / "kb"
+    tree.mkdir()
+    (tree / ".formalai-lint.toml").write_text("", encoding="utf-8")
+    (tree / "<script>x.md").write_text(
+        "# 标题\n\n[坏](#%22%3E%3Cimg%20src=https://x.example/a.png%3E)\n"
+        "[坏](missing<script>.md)\n",
+        encoding="utf-8",
+    )
+    code, page, _ = report(tree, "--link-base", "https://example.org/r")
+    assert code == 1
+    tags = {tag for tag, _ in page.elements}
+    assert "script" not in tags and "img" not in tags
+    assert any("<script>x.md" in text for text in page.text)
+    assert any('"><img src=https://x.example/a.png>' in text for text in page.text)
+    assert any("missing<script>.md" in text for text in page.text)
+    hrefs = [a["href"] for a in page.find("a") if a["href"].startswith("https://example.org")]
+    assert "https://example.org/r/%3Cscript%3Ex.md#L3" in hrefs
