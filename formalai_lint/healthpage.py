@@ -9,6 +9,7 @@ folded.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import quote
@@ -51,7 +52,7 @@ details{margin:.15rem 0 .15rem .2rem}details details{margin-left:1.1rem}
 summary{cursor:pointer}summary .c{margin-left:.4rem}
 .badge{display:inline-block;border-radius:4px;padding:0 .3rem;font-size:.8rem;
 background:#ffebe9;color:var(--err)}.badge.new{background:#ddf4ff;color:#0550ae}
-ul.files{columns:2 22rem;padding-left:1.2rem}
+ul.files{columns:2 22rem;padding-left:1.2rem}ul.files li,td{overflow-wrap:anywhere}
 svg{display:block;width:100%;height:auto;max-width:48rem}svg.bars{max-width:36rem}
 svg text{font:12px system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif}
 tr:target{background:#fff8c5}
@@ -279,13 +280,17 @@ def _folder(folder: Folder, health: Health, link_base: str | None, open_: bool) 
                 ]
             )
         inner.append(
-            f"<details><summary>{_document(link_base, doc.path)}"
+            f"<details><summary>{_link(source_url(link_base, doc.path), _name(doc.path))}"
             f'<span class="c">{_counts(doc.errors, doc.warnings)}</span></summary>'
             + _table(["line", "rule", "severity", "finding"], rows)
             + "</details>"
         )
     opened = " open" if open_ else ""
     return f'<details class="folder"{opened}>{summary}{"".join(inner)}</details>'
+
+
+def _name(path: str) -> str:
+    return posixpath.basename(path) or path
 
 
 # --- 3. the level map --------------------------------------------------------------------------
