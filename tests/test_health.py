@@ -291,3 +291,22 @@ def test_what_documents_write_is_escaped(tmp_path: Path) -> None:
     assert any("missing<script>.md" in text for text in page.text)
     hrefs = [a["href"] for a in page.find("a") if a["href"].startswith("https://example.org")]
     assert "https://example.org/r/%3Cscript%3Ex.md#L3" in hrefs
+
+
+def test_files_named_are_reported_with_those_linking_into_them_as_check_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = tmp_path / "kb"
+    tree.mkdir()
+    (tree / ".formalai-lint.toml").write_text("", encoding="utf-8")
+    (tree / "a.md").write_text("# A\n\n[B 的二](b.md#二)\n", encoding="utf-8")
+    (tree / "b.md").write_text("# B\n\n## 一\n", encoding="utf-8")
+    (tree / "c.md").write_text("# C\n\n[坏](#无)\n", encoding="utf-8")
+    monkeypatch.chdir(tree)
+    code, _, check_err = run_cli("b.md", "--no-cache")
+    output = tmp_path / "r.html"
+    report_code, _, err = run_cli("report", "b.md", "--output", str(output), "--no-cache")
+    assert (report_code, code) == (1, 1)  # a.md's link into b.md, not c.md's
+    assert check_err.splitlines()[-1] in err.splitlines()
+    page = Page(output.read_text(encoding="utf-8"))
+    assert [row[0] for row in page.rows["rules"][1:]] == ["FL203"]
