@@ -73,8 +73,12 @@ def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except ConfigError as e:
-            click.echo(f"formalai-lint: error: {e}", err=True)
+            for line in str(e).splitlines() or [""]:  # several mistakes: one line each
+                click.echo(f"formalai-lint: error: {line}", err=True)
             sys.exit(EXIT_ERROR)
+        except BrokenPipeError:  # `formalai-lint rules | head -1`: the reader has had enough
+            _drop_stdout()
+            sys.exit(EXIT_CLEAN)
         except KeyboardInterrupt:  # Ctrl-C: the workers were stopped on the way out
             click.echo("formalai-lint: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -297,17 +301,25 @@ def _printable(d: Any) -> Any:
     return d if all(fixed[k] is getattr(d, k) for k in fixed) else replace(d, **fixed)
 
 
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered would fail again when Python
+    flushes stdout at exit (and print a traceback)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+
+
 def _print_output(output: str, color: bool) -> None:
-    """The output on stdout; a stdout that cannot take it (a full disk, /dev/full, a closed
-    pipe) is a one-line error, exit 2, not a traceback at exit."""
+    """The output on stdout. A reader that stops reading (`| head -1`) ends the output
+    quietly: the run still ends with its exit code. A stdout that cannot take it (a full
+    disk, /dev/full) is a one-line error, exit 2, not a traceback at exit."""
     try:
         click.echo(output, nl=False, color=color)
         sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
     except OSError as e:
-        # What is still buffered would fail again when Python flushes stdout at exit.
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
+        _drop_stdout()
         raise ConfigError(f"cannot write to stdout: {e.strerror or e}") from None
 
 
@@ -343,13 +355,26 @@ def _compare_baseline(
 
 
 @main.command("rules")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
+)
 @_reports_errors
-def list_rules() -> None:
-    """List every rule: code, name, default severity, summary."""
+def list_rules(config_path: Path | None) -> None:
+    """List every rule: code, name, its severity under the configuration of the current
+    folder (`off` when not selected), its fix (`safe`: --fix; `unsafe`: with --unsafe-fixes)."""
     from formalai_lint import registry
+    from formalai_lint.config import load_settings
+    from formalai_lint.fix import LINK_CODES, TOC_CODES
 
+    settings = load_settings([Path(".")], config_path)
+    registry.check_settings(settings)
+    enabled = set(registry.enabled(settings))
     for rule in registry.all_rules():
-        click.echo(f"{rule.code}  {rule.name:<26} {rule.severity.value:<8} {rule.summary}")
+        severity = settings.severity.get(rule.code, rule.severity).value
+        state = severity if rule in enabled else "off"
+        fix = "safe" if rule.code in TOC_CODES else "unsafe" if rule.code in LINK_CODES else "-"
+        click.echo(f"{rule.code}  {rule.name:<26} {state:<8} {fix:<6} {rule.summary}")
+    sys.stdout.flush()  # a closed pipe shows here, inside _reports_errors
 
 
 @main.command("rule")

@@ -116,7 +116,10 @@ def test_toc_and_related_heading_patterns(docs: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('selekt = ["FL2"]\n', "`(top level)`: unknown key 'selekt'; expected one of: "),
+        (
+            'selekt = ["FL2"]\n',
+            "`(top level)`: unknown key 'selekt' (did you mean `select`?); expected one of: ",
+        ),
         ('select = "FL2"\n', "`select`: expected array, got str 'FL2'"),
         (
             'ignore = ["FL2", "bad code"]\n',
