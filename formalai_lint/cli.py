@@ -147,6 +147,16 @@ def main() -> None:
     "--statistics", is_flag=True, help="Print a count per rule instead of the diagnostics."
 )
 @click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip the files git ignores when searching folders  [default: respect]",
+)
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply exclude and the git ignores to the paths named here too  [default: off]",
+)
+@click.option(
     "--baseline",
     "baseline_path",
     type=click.Path(path_type=Path),
@@ -215,11 +225,20 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         select=_selectors(opts["select"], "--select"),
         extend_select=_selectors(opts["extend_select"], "--extend-select"),
         ignore=_selectors(opts["ignore"], "--ignore"),
+        respect_gitignore=opts["respect_gitignore"],
+        force_exclude=opts["force_exclude"],
     )
     registry.check_settings(settings)
 
     all_files = files.project_files(settings.root)
-    targets = files.select_targets(targets_given, settings.root, all_files, settings.exclude)
+    targets = files.select_targets(
+        targets_given,
+        settings.root,
+        all_files,
+        settings.exclude,
+        ignored=files.git_ignores(settings, all_files),
+        force_exclude=settings.force_exclude,
+    )
     from formalai_lint.workers import options_from_cli
 
     progress = output_format == "text" and sys.stderr.isatty()

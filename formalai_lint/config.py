@@ -49,6 +49,8 @@ class Settings:
     max_file_seconds: float = DEFAULT_MAX_SECONDS  # CPU seconds; a slower file gets FL005
     table: Mapping[str, Any] = field(default_factory=dict)  # the whole validated config table
     archive_folders: tuple[str, ...] = DEFAULT_ARCHIVE_FOLDERS  # never suggested from outside
+    respect_gitignore: bool = True  # a folder search skips what git ignores
+    force_exclude: bool = False  # files named on the command line are excluded/ignored too
 
     @property
     def parse_options(self) -> ParseOptions:
@@ -295,6 +297,8 @@ def load_settings(
         max_file_seconds=table.get("max-file-seconds", DEFAULT_MAX_SECONDS),
         table=table,
         archive_folders=tuple(table.get("archive-folders", DEFAULT_ARCHIVE_FOLDERS)),
+        respect_gitignore=option("respect-gitignore", True),
+        force_exclude=option("force-exclude", False),
     )
 
 

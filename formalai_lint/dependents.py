@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from formalai_lint import source
+from formalai_lint import gitignore, source
 from formalai_lint.config import Settings
 from formalai_lint.engine import linked_documents
 from formalai_lint.files import is_excluded
@@ -71,12 +71,17 @@ def dependents(
         json.dumps(name, ensure_ascii=False)[1:-1].encode(errors="surrogateescape")
         for name in names
     ]
+    git = (
+        gitignore.load(settings.root, files, settings.max_file_size)
+        if settings.respect_gitignore
+        else None
+    )
     with workers.phase1_of(settings, files, options, shared=phase1) as phase1:
         candidates = []
         for path in sorted(files):
             if path in targets or not path.endswith(MARKDOWN_SUFFIXES):
                 continue
-            if is_excluded(path, settings.exclude):
+            if is_excluded(path, settings.exclude) or (git is not None and git.ignored(path)):
                 continue
             inside = any(folder == "" or path.startswith(folder + "/") for folder in folders)
             body = phase1.cached_body(path)

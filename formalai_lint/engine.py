@@ -11,7 +11,6 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from formalai_lint import gitignore, links, registry, source, suppression
 from formalai_lint.config import Settings, selector_matches
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
+from formalai_lint.files import is_excluded
 from formalai_lint.links import MARKDOWN_SUFFIXES, join
 from formalai_lint.rule import DocFacts, FileRule, Project, ProjectRule, Rule
 from formalai_lint.rules.file_too_large import FileTooLarge
@@ -176,7 +176,7 @@ def _configure(settings: Settings, diagnostics: Iterable[Diagnostic]) -> Iterabl
     """Apply per-file ignores and severity overrides."""
     for diag in diagnostics:
         ignored = any(
-            fnmatchcase(diag.path, glob)
+            is_excluded(diag.path, (glob,))  # the glob semantics of `exclude`
             and any(selector_matches(s, diag.code, diag.name) for s in codes)
             for glob, codes in settings.per_file_ignores
         )
