@@ -32,7 +32,7 @@ from formalai_lint.document import Document  # noqa: E402
 from formalai_lint.engine import FileResult  # noqa: E402
 from formalai_lint.markdown import parser  # noqa: E402
 from formalai_lint.rule import DocFacts, FileRule  # noqa: E402
-from formalai_lint.rules._levels import _cached_formulas  # noqa: E402
+from formalai_lint.rules.levels._view import _cached_formulas  # noqa: E402
 
 
 def one_pass(texts: dict[str, str], settings: Settings, rules: list[FileRule]) -> dict[str, float]:

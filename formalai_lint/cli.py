@@ -202,7 +202,7 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
     from formalai_lint import engine, files, registry, report
     from formalai_lint.config import load_settings
-    from formalai_lint.rules.internal_error import InternalError
+    from formalai_lint.rules.tool.internal_error import InternalError
 
     if opts["verbose"]:  # rules log what they read and skipped at DEBUG (formalai_lint.levels)
         import logging

@@ -21,10 +21,10 @@ from formalai_lint.document import Document
 from formalai_lint.files import is_excluded
 from formalai_lint.links import MARKDOWN_SUFFIXES, join
 from formalai_lint.rule import DocFacts, FileRule, Project, ProjectRule, Rule
-from formalai_lint.rules.file_too_large import FileTooLarge
-from formalai_lint.rules.internal_error import InternalError
-from formalai_lint.rules.unreadable_file import UnreadableFile
-from formalai_lint.rules.unused_suppression import UnusedSuppression
+from formalai_lint.rules.tool.file_too_large import FileTooLarge
+from formalai_lint.rules.tool.internal_error import InternalError
+from formalai_lint.rules.tool.unreadable_file import UnreadableFile
+from formalai_lint.rules.tool.unused_suppression import UnusedSuppression
 from formalai_lint.suppression import Directive
 
 if TYPE_CHECKING:

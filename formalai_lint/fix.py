@@ -35,10 +35,10 @@ from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, ParseOptions
 from formalai_lint.fixes import html
 from formalai_lint.fixes.edits import EditError, SourceBytes
-from formalai_lint.fixes.links import LINK_CODES, link_edits
-from formalai_lint.fixes.toc import NotFixable, toc_edit
 from formalai_lint.links import MARKDOWN_SUFFIXES
 from formalai_lint.rule import DocFacts, FileRule, Project
+from formalai_lint.rules.links.fix import LINK_CODES, link_edits
+from formalai_lint.rules.toc.fix import NotFixable, toc_edit
 
 TOC_CODES = frozenset({"FL101", "FL102", "FL103", "FL104", "FL105"})
 MAX_ROUNDS = 4

@@ -35,8 +35,8 @@ from formalai_lint.cache import (
 from formalai_lint.config import ConfigError, Settings
 from formalai_lint.engine import FileResult, lint_file
 from formalai_lint.rule import FileRule
-from formalai_lint.rules.internal_error import InternalError
-from formalai_lint.rules.time_budget_exceeded import TimeBudgetExceeded
+from formalai_lint.rules.tool.internal_error import InternalError
+from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor

@@ -17,9 +17,9 @@ from formalai_lint.cli import main
 from formalai_lint.config import load_settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.fixes import toc as toc_fix
 from formalai_lint.fixes.edits import Edit
 from formalai_lint.fixes.html import outside_html
+from formalai_lint.rules.toc import fix as toc_fix
 from tests.conftest import lint_tree
 
 PAIRS = Path(__file__).parent / "fix_fixtures"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from formalai_lint import levels
 from formalai_lint.config import ConfigError, load_settings
-from formalai_lint.levels import DEFAULT_MODEL, Interval, model_from_table
+from formalai_lint.rules.levels import model as levels
+from formalai_lint.rules.levels.model import DEFAULT_MODEL, Interval, model_from_table
 
 
 def test_default_levels_partition_zero_to_one() -> None:

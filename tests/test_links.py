@@ -172,7 +172,7 @@ def test_many_readmes_with_a_broken_link_stay_linear() -> None:
 
 def test_unsafe_fix_retargets_only_to_a_unique_candidate() -> None:
     from formalai_lint.document import Document
-    from formalai_lint.fixes.links import suggestion
+    from formalai_lint.rules.links.fix import suggestion
 
     doc = Document("a/x/y/doc.md", "# t\n\n[b](../../01-基础/README.md)\n")
     several = {"a/x/01-基础/README.md", "b/01-基础/README.md", "a/x/y/doc.md"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formalai_lint.rules._numbering import _number
+from formalai_lint.rules.numbering._view import _number
 from tests.conftest import FIXTURES, lint_tree
 
 

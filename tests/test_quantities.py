@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from formalai_lint.levels import Interval
-from formalai_lint.quantities import cell_value, evaluate, formulas, leading, percents, read_formula
+from formalai_lint.rules.levels.model import Interval
+from formalai_lint.rules.levels.quantities import (
+    cell_value,
+    evaluate,
+    formulas,
+    leading,
+    percents,
+    read_formula,
+)
 
 FULL = Interval(0.0, 1.0)
 

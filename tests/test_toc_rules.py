@@ -8,10 +8,10 @@ import pytest
 
 from formalai_lint.config import Settings
 from formalai_lint.document import Document, toc_title
-from formalai_lint.rules.toc_missing_entry import TocMissingEntry
-from formalai_lint.rules.toc_nesting import TocNesting
-from formalai_lint.rules.toc_stale_entry import TocStaleEntry
-from formalai_lint.rules.toc_text_mismatch import TocTextMismatch
+from formalai_lint.rules.toc.toc_missing_entry import TocMissingEntry
+from formalai_lint.rules.toc.toc_nesting import TocNesting
+from formalai_lint.rules.toc.toc_stale_entry import TocStaleEntry
+from formalai_lint.rules.toc.toc_text_mismatch import TocTextMismatch
 
 
 @pytest.mark.parametrize(

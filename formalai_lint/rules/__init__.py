@@ -1,4 +1,5 @@
-"""Built-in rules, one module each, named after what they check.
+"""Built-in rules, one folder per family (toc, links, related, levels, numbering, tool), one
+module per rule, named after what it checks.
 
 The table of them is the `formalai_lint.rules` entry-point group in pyproject.toml.
 """

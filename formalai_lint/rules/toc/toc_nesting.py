@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading, TocEntry
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import (
+from formalai_lint.rules.toc._view import (
     expected_headings,
     matched_entries,
     misdirected,

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._numbering import Number, families, number, slips
+from formalai_lint.rules.numbering._view import Number, families, number, slips
 
 
 class HeadingNumbering(FileRule):

@@ -3,7 +3,12 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import matched_entries, misdirected, named_headings, names_heading
+from formalai_lint.rules.toc._view import (
+    matched_entries,
+    misdirected,
+    named_headings,
+    names_heading,
+)
 
 
 class TocTextMismatch(FileRule):

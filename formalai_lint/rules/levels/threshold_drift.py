@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rules._levels import (
+from formalai_lint.rules.levels._view import (
     LevelRule,
     column_levels,
     definition_column,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from formalai_lint.levels import Interval
+from formalai_lint.rules.levels.model import Interval
 
 _NUM = r"\d+(?:\.\d+)?"
 # Linear on any input: a number starts where a run of digits starts (`(?<!\d)`), and the

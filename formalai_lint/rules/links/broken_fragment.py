@@ -4,7 +4,7 @@ from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.links import attribute_note, suggest_anchor, unchecked
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import did_you_mean
+from formalai_lint.rules.toc._view import did_you_mean
 
 
 class BrokenFragment(FileRule):

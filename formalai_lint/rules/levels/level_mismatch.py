@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rules._levels import LevelRule, declared_levels
+from formalai_lint.rules.levels._view import LevelRule, declared_levels
 
 
 class LevelMismatch(LevelRule):

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import matched_entries, misdirected, named_headings
+from formalai_lint.rules.toc._view import matched_entries, misdirected, named_headings
 
 
 def _in_order(positions: list[int]) -> set[int]:

@@ -11,11 +11,12 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-from formalai_lint import levels, quantities
 from formalai_lint.document import Cell, Document, Table
-from formalai_lint.levels import Interval, Level, LevelModel, Words
-from formalai_lint.quantities import Formula, Quantity
 from formalai_lint.rule import FileRule
+from formalai_lint.rules.levels import model as levels
+from formalai_lint.rules.levels import quantities
+from formalai_lint.rules.levels.model import Interval, Level, LevelModel, Words
+from formalai_lint.rules.levels.quantities import Formula, Quantity
 
 log = logging.getLogger("formalai_lint.levels")
 

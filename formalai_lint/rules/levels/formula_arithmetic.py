@@ -2,8 +2,8 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.quantities import decimals
-from formalai_lint.rules._levels import LevelRule, formulas, is_convergence
+from formalai_lint.rules.levels._view import LevelRule, formulas, is_convergence
+from formalai_lint.rules.levels.quantities import decimals
 
 
 class FormulaArithmetic(LevelRule):

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Block, Document, Heading
 from formalai_lint.rule import FileRule
-from formalai_lint.rules._toc import guessed_heading, named_headings, swallowed_ids
+from formalai_lint.rules.toc._view import guessed_heading, named_headings, swallowed_ids
 
 
 class TocStaleEntry(FileRule):

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 from formalai_lint.document import Document, Heading, TocEntry, plain_text
 from formalai_lint.fixes.edits import Edit
-from formalai_lint.fixes.links import encoded
 from formalai_lint.markdown import parser
-from formalai_lint.rules._toc import (
+from formalai_lint.rules.links.fix import encoded
+from formalai_lint.rules.toc._view import (
     expected_headings,
     first_part,
     matched_entries,

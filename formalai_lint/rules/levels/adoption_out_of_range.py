@@ -2,8 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.quantities import leading
-from formalai_lint.rules._levels import (
+from formalai_lint.rules.levels._view import (
     LevelRule,
     column_levels,
     is_definition,
@@ -11,6 +10,7 @@ from formalai_lint.rules._levels import (
     log,
     readings,
 )
+from formalai_lint.rules.levels.quantities import leading
 
 
 class AdoptionOutOfRange(LevelRule):

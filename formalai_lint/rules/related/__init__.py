@@ -1,0 +1,1 @@
+"""FL3xx: the related-topics section names documents that exist, by their titles."""
