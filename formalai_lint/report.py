@@ -31,7 +31,7 @@ import click
 from formalai_lint import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 STATISTICS_FORMATS = ("text", "json")
 REPOSITORY = "https://github.com/formalai-lint/formalai-lint"
 RULE_URL = REPOSITORY + "/blob/main/rules/{code}.md"
@@ -84,6 +84,8 @@ def render(
         return "".join(github_line(path, d) + "\n" for path, d in shown)
     if fmt == "junit":
         return junit(shown, [display_path(root, f, cwd) for f in files])
+    if fmt == "gitlab":
+        return _json(gitlab(shown))
     return "".join(text_line(path, d, color) + "\n" for path, d in shown)
 
 
@@ -134,10 +136,25 @@ def github_line(path: str, d: Diagnostic) -> str:
 # -- SARIF 2.1.0 ------------------------------------------------------------------------
 
 
-def fingerprint(d: Diagnostic) -> str:
-    """Stable across edits elsewhere in the file: path, code and offending text, as baselines."""
-    key = "\0".join((d.path, d.code, d.text or d.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
+def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """One fingerprint per diagnostic, unique among them, and stable when lines above move:
+    a hash of the path, the code, the offending text and the message with its numbers and
+    spacing normalised (a message may quote a line number), plus the diagnostic's index among
+    the identical ones of its file (in line order, as they are sorted)."""
+    seen: Counter[str] = Counter()
+    result = []
+    for d in diagnostics:
+        message = _SPACES.sub(" ", _DIGITS.sub("0", d.message)).strip()
+        key = "\0".join((d.path, d.code, d.text, message))
+        result.append(
+            hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        )
+        seen[key] += 1
+    return result
 
 
 def sarif_rules() -> list[dict[str, object]]:
@@ -170,7 +187,7 @@ def sarif(shown: Sequence[tuple[str, Diagnostic]], cwd: Path) -> dict[str, objec
     rules = sarif_rules()
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []
-    for path, d in shown:
+    for (path, d), print_ in zip(shown, fingerprints([d for _, d in shown]), strict=True):
         region: dict[str, int] = {"startLine": d.line, "startColumn": d.column}
         if d.end_line is not None:
             region["endLine"] = d.end_line
@@ -188,7 +205,7 @@ def sarif(shown: Sequence[tuple[str, Diagnostic]], cwd: Path) -> dict[str, objec
                     }
                 }
             ],
-            "partialFingerprints": {"formalaiLint/v1": fingerprint(d)},
+            "partialFingerprints": {"formalaiLint/v2": print_},
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]
@@ -213,6 +230,30 @@ def sarif(shown: Sequence[tuple[str, Diagnostic]], cwd: Path) -> dict[str, objec
             }
         ],
     }
+
+
+# -- GitLab Code Quality ----------------------------------------------------------------
+
+
+def gitlab(shown: Sequence[tuple[str, Diagnostic]]) -> list[dict[str, object]]:
+    """A GitLab Code Quality report (https://docs.gitlab.com/ci/testing/code_quality/): one
+    issue per diagnostic; errors are `major`, warnings `minor`; the fingerprint is SARIF's."""
+    issues: list[dict[str, object]] = []
+    for (path, d), print_ in zip(shown, fingerprints([d for _, d in shown]), strict=True):
+        begin = {"line": d.line, "column": d.column}
+        end = {"line": d.end_line, "column": d.end_column} if d.end_line else begin
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": d.code,
+                "description": f"{d.code} {d.name}: {d.message}" if d.name else d.message,
+                "categories": ["Style"],
+                "severity": "major" if d.severity == Severity.ERROR else "minor",
+                "fingerprint": print_,
+                "location": {"path": path, "positions": {"begin": begin, "end": end}},
+            }
+        )
+    return issues
 
 
 # -- JUnit XML --------------------------------------------------------------------------

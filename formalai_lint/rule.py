@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document, Link
@@ -35,9 +35,19 @@ class Rule:
         self.settings = settings
 
     def diagnostic(
-        self, path: str, line: int, column: int, message: str, text: str = "", **extra: Any
+        self,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        text: str = "",
+        *,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        **extra: Any,
     ) -> Diagnostic:
-        """A diagnostic stamped with this rule's code, name and default severity."""
+        """A diagnostic stamped with this rule's code, name and default severity. `end_line`
+        and `end_column` (the column just after the span) when the span is known: see `span`."""
         return Diagnostic(
             path=path,
             line=line,
@@ -47,8 +57,25 @@ class Rule:
             name=self.name,
             severity=self.severity,
             text=text,
+            end_line=end_line,
+            end_column=end_column,
             **extra,
         )
+
+
+class _Spanned(Protocol):
+    @property
+    def end_line(self) -> int: ...
+    @property
+    def end_column(self) -> int: ...
+
+
+def span(item: _Spanned) -> dict[str, int]:
+    """The end of a link, heading or TOC entry as `Rule.diagnostic`'s keywords; {} when the
+    document model does not know it."""
+    if not item.end_line:
+        return {}
+    return {"end_line": item.end_line, "end_column": item.end_column}
 
 
 class FileRule(Rule):

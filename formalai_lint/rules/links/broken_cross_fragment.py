@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.links import Status, attribute_note, did_you_mean
-from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rule import Project, ProjectRule, span
 
 
 class BrokenCrossFragment(ProjectRule):
@@ -29,4 +29,5 @@ class BrokenCrossFragment(ProjectRule):
                     + did_you_mean(found)
                     + attribute_note(link.fragment, project.docs[found.path].anchors),
                     link.target,
+                    **span(link),
                 )

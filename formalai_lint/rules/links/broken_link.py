@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Link, is_external
 from formalai_lint.links import Status, did_you_mean
-from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rule import Project, ProjectRule, span
 
 
 class BrokenLink(ProjectRule):
@@ -27,6 +27,7 @@ class BrokenLink(ProjectRule):
                     link.column,
                     f"`{link.target}` does not exist" + did_you_mean(found) + _math_note(link),
                     link.target,
+                    **span(link),
                 )
 
 

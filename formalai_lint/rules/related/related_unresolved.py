@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.links import Status, attribute_note, did_you_mean
-from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rule import Project, ProjectRule, span
 
 
 class RelatedUnresolved(ProjectRule):
@@ -33,4 +33,5 @@ class RelatedUnresolved(ProjectRule):
                 + did_you_mean(found)
                 + note,
                 link.target,
+                **span(link),
             )

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Block, Document, Heading
-from formalai_lint.rule import FileRule
+from formalai_lint.rule import FileRule, span
 from formalai_lint.rules.toc._view import guessed_heading, named_headings, swallowed_ids
 
 
@@ -40,5 +40,11 @@ class TocStaleEntry(FileRule):
                     " so the heading after it is read as code"
                 )
             yield self.diagnostic(
-                doc.path, entry.line, entry.column, message, entry.target, fixable=True
+                doc.path,
+                entry.line,
+                entry.column,
+                message,
+                entry.target,
+                fixable=True,
+                **span(entry),
             )

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule
+from formalai_lint.rule import FileRule, span
 from formalai_lint.rules.toc._view import (
     matched_entries,
     misdirected,
@@ -41,5 +41,5 @@ class TocTextMismatch(FileRule):
             else:
                 continue
             yield self.diagnostic(
-                doc.path, entry.line, entry.column, message, entry.text, fixable=True
+                doc.path, entry.line, entry.column, message, entry.text, fixable=True, **span(entry)
             )
