@@ -22,7 +22,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,7 +31,7 @@ import click
 from formalai_lint import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
+FORMATS = ("text", "full", "json", "sarif", "github", "junit", "gitlab")
 STATISTICS_FORMATS = ("text", "json")
 REPOSITORY = "https://github.com/formalai-lint/formalai-lint"
 RULE_URL = REPOSITORY + "/blob/main/rules/{code}.md"
@@ -71,9 +71,11 @@ def render(
     *,
     files: Sequence[str] = (),
     color: bool = False,
+    lines: Callable[[str], Sequence[str]] | None = None,
 ) -> str:
     """The diagnostics in format `fmt`. `files` are the checked files (root-relative), for
-    the formats that list them (junit); `color` adds ANSI colours to text."""
+    the formats that list them (junit); `color` adds ANSI colours to text and full; `lines`
+    gives a file's lines (root-relative path), for full."""
     paths = {path: display_path(root, path, cwd) for path in {d.path for d in diagnostics}}
     shown = [(paths[d.path], d) for d in diagnostics]
     if fmt == "json":
@@ -86,6 +88,8 @@ def render(
         return junit(shown, [display_path(root, f, cwd) for f in files])
     if fmt == "gitlab":
         return _json(gitlab(shown))
+    if fmt == "full":
+        return full(shown, lines or (lambda path: ()), color)
     return "".join(text_line(path, d, color) + "\n" for path, d in shown)
 
 
@@ -106,6 +110,46 @@ def text_line(path: str, d: Diagnostic, color: bool = False) -> str:
         + f" {escape(d.message)}"
         + (" " + style("[warning]", fg="yellow") if d.severity == Severity.WARNING else "")
     )
+
+
+def _width(text: str) -> int:
+    """Terminal columns of `text`: East Asian wide and full-width characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def full(
+    shown: Sequence[tuple[str, Diagnostic]],
+    lines: Callable[[str], Sequence[str]],
+    color: bool = False,
+) -> str:
+    """ruff's `full` output: each diagnostic's text line, then its source line with a caret
+    under the span (to the end of the line when the span goes on), in a numbered gutter."""
+
+    def style(text: str, **how: object) -> str:
+        return click.style(text, **how) if color else text  # type: ignore[arg-type]
+
+    blocks = []
+    for path, d in shown:
+        block = text_line(path, d, color)
+        source = lines(d.path)
+        if 0 < d.line <= len(source):
+            line = escape(source[d.line - 1].rstrip("\r\n"))
+            gutter = " " * len(str(d.line))
+            before = line[: max(d.column - 1, 0)]
+            end = d.end_column if d.end_line == d.line and d.end_column else len(line) + 1
+            marked = line[max(d.column - 1, 0) : max(end - 1, d.column)]
+            pad = "".join(c if c == "\t" else " " * _width(c) for c in before)
+            carets = "^" * max(_width(marked), 1)
+            color_ = "red" if d.severity == Severity.ERROR else "yellow"
+            block += (
+                f"\n{gutter} |\n{d.line} | {line}\n{gutter} | {pad}"
+                + style(f"{carets} {d.code}", fg=color_, bold=True)
+                + f"\n{gutter} |"
+            )
+        blocks.append(block + "\n")
+    return "\n".join(blocks)
 
 
 # -- GitHub Actions workflow commands ---------------------------------------------------
