@@ -200,7 +200,7 @@ def main() -> None:
 @_reports_errors
 def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
-    from formalai_lint import engine, files, registry, report
+    from formalai_lint import engine, files, gitignore, registry, report
     from formalai_lint.config import load_settings
     from formalai_lint.rules.tool.internal_error import InternalError
 
@@ -236,7 +236,7 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         settings.root,
         all_files,
         settings.exclude,
-        ignored=files.git_ignores(settings, all_files),
+        ignored=gitignore.of_settings(settings, all_files),
         force_exclude=settings.force_exclude,
     )
     from formalai_lint.workers import options_from_cli

@@ -71,11 +71,7 @@ def dependents(
         json.dumps(name, ensure_ascii=False)[1:-1].encode(errors="surrogateescape")
         for name in names
     ]
-    git = (
-        gitignore.load(settings.root, files, settings.max_file_size)
-        if settings.respect_gitignore
-        else None
-    )
+    git = gitignore.of_settings(settings, files)
     with workers.phase1_of(settings, files, options, shared=phase1) as phase1:
         candidates = []
         for path in sorted(files):

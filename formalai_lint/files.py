@@ -19,7 +19,6 @@ from formalai_lint.config import ConfigError, real_location
 from formalai_lint.source import is_inside, locate
 
 if TYPE_CHECKING:
-    from formalai_lint.config import Settings
     from formalai_lint.gitignore import GitIgnore
 
 SKIPPED_DIRS = frozenset(
@@ -95,16 +94,6 @@ def select_targets(
         ):
             targets.add(rel)
     return sorted(targets)
-
-
-def git_ignores(settings: Settings, files: frozenset[str]) -> GitIgnore | None:
-    """What git ignores in the project, unless `respect-gitignore` is off (None then, and
-    outside a git repository)."""
-    if not settings.respect_gitignore:
-        return None
-    from formalai_lint import gitignore
-
-    return gitignore.load(settings.root, files, settings.max_file_size)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -19,10 +19,13 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formalai_lint import safeio
 from formalai_lint.links import ancestors
+
+if TYPE_CHECKING:
+    from formalai_lint.config import Settings
 
 EXCLUDE_FILE = "\0info/exclude"  # the key of `.git/info/exclude` among the pattern texts
 
@@ -152,6 +155,14 @@ def load(root: Path, files: Iterable[str], max_bytes: int) -> GitIgnore | None:
     if exclude is not None:
         texts[EXCLUDE_FILE] = exclude
     return GitIgnore(texts, base) if texts else None
+
+
+def of_settings(settings: Settings, files: Iterable[str]) -> GitIgnore | None:
+    """What git ignores in the project, unless `respect-gitignore` is off (None then, and
+    outside a git repository or without patterns)."""
+    if not settings.respect_gitignore:
+        return None
+    return load(settings.root, files, settings.max_file_size)
 
 
 def read_ignored(
