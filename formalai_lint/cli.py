@@ -7,10 +7,12 @@ internal error (never a traceback for a user's mistake; `-v` shows tracebacks of
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
@@ -197,6 +199,29 @@ def main() -> None:
     is_flag=True,
     help="Show tracebacks of rule crashes, and what the level rules read and skipped.",
 )
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when there are findings (2 still means an error).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics and nothing else.")
+@click.option(
+    "-s",
+    "--silent",
+    is_flag=True,
+    help="Print nothing but errors (the exit code still says whether there are findings).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in text and full output; auto: on a terminal, unless NO_COLOR is set.",
+)
+@click.option(
+    "--show-settings", is_flag=True, help="Print the settings in force for these paths, and exit."
+)
+@click.option("--show-files", is_flag=True, help="Print the files that would be linted, and exit.")
 @_reports_errors
 def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
@@ -229,6 +254,9 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         force_exclude=opts["force_exclude"],
     )
     registry.check_settings(settings)
+    if opts["show_settings"]:
+        click.echo(show_settings(settings), nl=False)
+        sys.exit(EXIT_CLEAN)
 
     all_files = files.project_files(settings.root)
     targets = files.select_targets(
@@ -239,14 +267,22 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         ignored=gitignore.of_settings(settings, all_files),
         force_exclude=settings.force_exclude,
     )
+    if opts["show_files"]:
+        cwd = Path.cwd()
+        for target in targets:
+            click.echo(report.escape(printable(report.display_path(settings.root, target, cwd))))
+        sys.exit(EXIT_CLEAN)
     from formalai_lint.workers import options_from_cli
 
     progress = output_format == "text" and sys.stderr.isatty()
     run = options_from_cli(
         settings.root, opts["jobs"], opts["no_cache"], opts["cache_dir"], progress, opts["verbose"]
     )
+    named: list[str] | None = None  # the files named, in changed-files mode
+    facts: dict[str, Any] = {}
     if any(path.is_file() for path in targets_given):  # changed-files mode (pre-commit)
-        targets, result = _lint_with_dependents(settings, targets, all_files, run)
+        named = targets
+        targets, result, facts = _lint_with_dependents(settings, targets, all_files, run)
     else:
         result = engine.lint(settings, targets, all_files, run)
     crashed = any(d.code == InternalError.code for d in result.diagnostics)
@@ -257,11 +293,13 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         count = baseline.write(
             opts["write_baseline"], result.diagnostics, targets, all_files, hashes, settings.root
         )
-        click.echo(f"formalai-lint: wrote {count} entries to {opts['write_baseline']}", err=True)
+        _note(opts, f"formalai-lint: wrote {count} entries to {opts['write_baseline']}")
         sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
-    diagnostics = _compare_baseline(
-        opts["baseline_path"], result.diagnostics, targets, settings, all_files
-    )
+    diagnostics = _compare_baseline(opts, result.diagnostics, targets, settings, all_files)
+    if named is not None:  # only news: see formalai_lint/news.py
+        from formalai_lint.news import only_news
+
+        diagnostics = only_news(diagnostics, named, facts, all_files)
     fix_note = None
     if opts["fix"] or opts["diff"]:
         from formalai_lint import fix
@@ -273,45 +311,125 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     diagnostics = [_printable(d) for d in diagnostics]  # file names that are not UTF-8
     targets = [printable(t) for t in targets]
     cwd = Path.cwd()
-    color = output_format == "text" and not opts["output_file"] and _color_allowed()
+    color = output_format in ("text", "full") and _color(opts["color"], opts["output_file"])
     if opts["statistics"]:
         output = report.statistics(diagnostics, output_format)
     else:
         output = report.render(
-            diagnostics, output_format, settings.root, cwd, files=targets, color=color
+            diagnostics,
+            output_format,
+            settings.root,
+            cwd,
+            files=targets,
+            color=color,
+            lines=_source_lines(settings) if output_format == "full" else None,
         )
     if opts["output_file"]:
         _write_output(opts["output_file"], output, settings.root)
-    else:
+    elif not opts["silent"]:
         _print_output(output, color)
-    click.echo(report.summary(diagnostics, result.files_checked), err=True)
+    _note(opts, report.summary(diagnostics, result.files_checked))
     if fix_note:
-        click.echo(fix_note, err=True)
+        _note(opts, fix_note)
     if opts["verbose"]:
         for trace in result.tracebacks:
             click.echo(trace, err=True)
     if crashed:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if any(d.severity == "error" for d in diagnostics) else EXIT_CLEAN)
+    failed = any(d.severity == "error" for d in diagnostics) and not opts["exit_zero"]
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _note(opts: Mapping[str, Any], text: str) -> None:
+    """A line for the reader on stderr (a summary, a note), unless --quiet or --silent."""
+    if not (opts["quiet"] or opts["silent"]):
+        click.echo(text, err=True)
+
+
+def _color(choice: str, output_file: Path | None) -> bool:
+    """`--color`: always, never, or (auto) on a terminal and when NO_COLOR is not set
+    (https://no-color.org); an output file is a terminal never."""
+    if choice != "auto":
+        return choice == "always"
+    return output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _source_lines(settings: Settings) -> Callable[[str], Sequence[str]]:
+    """A file's lines (read once, safely), for `--output-format full`."""
+    from formalai_lint import source
+
+    read: dict[str, Sequence[str]] = {}
+
+    def lines(path: str) -> Sequence[str]:
+        if path not in read:
+            try:
+                text = source.read(settings.root / path, settings.root, settings.max_file_size)
+                read[path] = re.split(r"\r\n|\r|\n", text)
+            except source.UnreadableError:
+                read[path] = ()
+        return read[path]
+
+    return lines
+
+
+def show_settings(settings: Settings) -> str:
+    """`--show-settings`: the settings in force, one `key = value` per line (TOML values)."""
+    from formalai_lint import registry
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        if isinstance(v, Mapping):
+            return "{" + ", ".join(f"{json.dumps(str(k))} = {value(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, (int, float)):
+            return str(v)
+        return json.dumps(str(v), ensure_ascii=False)
+
+    rows = {
+        "root": settings.root,
+        "config-file": settings.config_file or "",
+        "select": settings.select,
+        "extend-select": settings.extend_select,
+        "ignore": settings.ignore,
+        "enabled-rules": [r.code for r in registry.enabled(settings)],
+        "exclude": settings.exclude,
+        "respect-gitignore": settings.respect_gitignore,
+        "force-exclude": settings.force_exclude,
+        "per-file-ignores": dict(settings.per_file_ignores),
+        "severity": {k: v.value for k, v in settings.severity.items()},
+        "toc-heading": settings.toc_pattern,
+        "related-heading": settings.related_pattern,
+        "archive-folders": settings.archive_folders,
+        "max-file-size": settings.max_file_size,
+        "max-file-seconds": settings.max_file_seconds,
+        "levels": settings.table.get("levels", {}),
+    }
+    return "".join(f"{key} = {report_escape(value(v))}\n" for key, v in rows.items())
+
+
+def report_escape(text: str) -> str:
+    from formalai_lint.report import escape
+
+    return escape(text)
 
 
 def _lint_with_dependents(
     settings: Settings, given: list[str], all_files: frozenset[str], run: RunOptions
-) -> tuple[list[str], Report]:
+) -> tuple[list[str], Report, dict[str, Any]]:
     """Lint the files given and every file whose links point into them, sharing one phase 1:
-    the documents the dependency screen parsed are not parsed again."""
+    the documents the dependency screen parsed are not parsed again. Also returns the facts
+    of the files that link into them."""
     from formalai_lint import engine, workers
     from formalai_lint.dependents import dependents
 
     with workers.phase1_of(settings, all_files, run) as phase1:
-        targets = sorted({*given, *dependents(settings, given, all_files, run, phase1)})
+        linking = dependents(settings, given, all_files, run, phase1)
+        targets = sorted({*given, *linking})
         result = engine.lint(settings, targets, all_files, run, phase1)
-    return targets, result
-
-
-def _color_allowed() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        facts = {r.path: r.facts for r, _ in phase1.run(linking) if r.facts is not None}
+    return targets, result, facts
 
 
 def _printable(d: Any) -> Any:
@@ -350,13 +468,14 @@ def _write_output(path: Path, output: str, root: Path) -> None:
 
 
 def _compare_baseline(
-    path: Path | None,
+    opts: Mapping[str, Any],
     diagnostics: list[Any],
     targets: Sequence[str],
     settings: Settings,
     all_files: frozenset[str],
 ) -> list[Any]:
-    """The diagnostics not in the baseline file at `path` (all of them without one)."""
+    """The diagnostics not in the baseline file `--baseline` (all of them without one)."""
+    path = opts["baseline_path"]
     if path is None:
         return diagnostics
     from formalai_lint import baseline
@@ -369,7 +488,7 @@ def _compare_baseline(
         note += (
             f"; {outcome.stale} of its entries no longer occur (prune with --write-baseline {path})"
         )
-    click.echo(note, err=True)
+    _note(opts, note)
     return outcome.new
 
 
