@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 MAX_JOBS = 1024  # a larger --jobs is a usage error (the pool is capped at the CPUs anyway)
+MAX_STDIN_BYTES = 64 * 1024 * 1024  # a document on stdin larger than this is refused
 
 
 class _UsageError(click.UsageError):
@@ -222,6 +223,11 @@ def main() -> None:
     "--show-settings", is_flag=True, help="Print the settings in force for these paths, and exit."
 )
 @click.option("--show-files", is_flag=True, help="Print the files that would be linted, and exit.")
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    help="With the path `-`: the document on stdin is this file of the project.",
+)
 @_reports_errors
 def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
@@ -235,13 +241,17 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         logging.basicConfig(format="%(name)s: %(message)s")
         logging.getLogger("formalai_lint").setLevel(logging.DEBUG)
     targets_given = list(paths) or [Path(".")]
+    stdin = _stdin_document(targets_given, opts)
+    if stdin is not None:
+        targets_given = [opts["stdin_filename"]]
+        opts["no_cache"] = True  # the cache knows the file on disk, not the text on stdin
     output_format: str = opts["output_format"]
     if opts["unsafe_fixes"] and not (opts["fix"] or opts["diff"]):
         raise ConfigError("--unsafe-fixes only applies with --fix or --diff")
     if opts["statistics"] and output_format not in STATISTICS_FORMATS:
         raise ConfigError(f"--statistics prints text or json, not {output_format}")
     for path in targets_given:
-        if not path.exists() and not path.is_symlink():
+        if not path.exists() and not path.is_symlink() and stdin is None:
             raise ConfigError(f"path `{path}` does not exist")
     settings = load_settings(
         targets_given,
@@ -259,6 +269,13 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         sys.exit(EXIT_CLEAN)
 
     all_files = files.project_files(settings.root)
+    from formalai_lint import source
+
+    source.substitute(None)  # an earlier run in this process (the Python API, tests)
+    if stdin is not None:
+        named_path = files.relative_path(targets_given[0], settings.root)
+        source.substitute(settings.root / named_path, stdin)
+        all_files = all_files | {named_path}  # a new file, not yet on disk, is linted too
     targets = files.select_targets(
         targets_given,
         settings.root,
@@ -280,7 +297,7 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     )
     named: list[str] | None = None  # the files named, in changed-files mode
     facts: dict[str, Any] = {}
-    if any(path.is_file() for path in targets_given):  # changed-files mode (pre-commit)
+    if stdin is not None or any(p.is_file() for p in targets_given):  # changed-files mode
         named = targets
         targets, result, facts = _lint_with_dependents(settings, targets, all_files, run)
     else:
@@ -338,6 +355,31 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         sys.exit(EXIT_ERROR)
     failed = any(d.severity == "error" for d in diagnostics) and not opts["exit_zero"]
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _stdin_document(paths: Sequence[Path], opts: dict[str, Any]) -> str | None:
+    """The text on stdin when the path is `-` (with --stdin-filename), else None."""
+    if str(paths[0]) != "-":
+        if any(str(p) == "-" for p in paths):
+            raise ConfigError("`-` (stdin) is the only path when given")
+        if opts["stdin_filename"] is not None:
+            raise ConfigError("--stdin-filename only applies with the path `-`")
+        return None
+    if len(paths) > 1:
+        raise ConfigError("`-` (stdin) is the only path when given")
+    if opts["stdin_filename"] is None:
+        raise ConfigError("reading a document from stdin (`-`) needs --stdin-filename PATH")
+    if opts["fix"] or opts["diff"]:
+        raise ConfigError("--fix and --diff do not apply to a document on stdin")
+    from formalai_lint import source
+
+    data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
+    if len(data) > MAX_STDIN_BYTES:
+        raise ConfigError(f"stdin holds more than {MAX_STDIN_BYTES} bytes")
+    try:
+        return source.decode(data)
+    except source.UnreadableError as e:
+        raise ConfigError(f"stdin: {e}") from None
 
 
 def _note(opts: Mapping[str, Any], text: str) -> None:

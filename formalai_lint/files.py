@@ -96,6 +96,12 @@ def select_targets(
     return sorted(targets)
 
 
+def relative_path(path: Path, root: Path) -> str:
+    """The project path (POSIX, relative to `root`) of a file named on the command line,
+    which need not exist (`--stdin-filename`)."""
+    return _relative(path, root)
+
+
 def _relative(path: Path, root: Path) -> str:
     """`path` relative to `root`. A folder by its real path (a symlinked folder that leads out
     of the root is a ConfigError: it is not silently skipped); a file as written, else with

@@ -56,8 +56,24 @@ def _line_number(before: str) -> int:
     return before.count("\n") + before.count("\r") - before.count("\r\n") + 1
 
 
+_SUBSTITUTES: dict[Path, str] = {}  # absolute path -> the text read instead of the file's
+
+
+def substitute(path: Path | None, text: str = "") -> None:
+    """From now on, in this process, `read(path)` gives `text` (a document given on stdin
+    with `--stdin-filename path`: the rest of the project is read from disk); the document
+    of an earlier call is forgotten. `None`: read every file from disk again."""
+    _SUBSTITUTES.clear()
+    if path is not None:
+        _SUBSTITUTES[Path(os.path.abspath(path))] = text
+
+
 def read(path: Path, root: Path | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
     """The text of `path`; refused unless it is a regular file inside `root` (when given)."""
+    if _SUBSTITUTES:
+        text = _SUBSTITUTES.get(Path(os.path.abspath(path)))
+        if text is not None:
+            return text
     return decode(read_bytes(path, root, max_bytes))
 
 

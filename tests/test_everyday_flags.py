@@ -96,10 +96,51 @@ def test_show_settings_and_show_files_print_and_exit_zero(docs: Path) -> None:
 def test_full_output_shows_the_line_and_a_caret_under_the_span(docs: Path) -> None:
     code, out, _ = run("c.md", "--no-cache", "--output-format", "full")
     assert code == 1
-    assert out == (
-        "c.md:5:1: FL201 no heading or anchor `#没有` in this file\n"
-        "  |\n"
-        "5 | [坏锚点](#没有)\n"
-        "  | " + "^" * 15 + " FL201\n"  # wide characters take two columns
-        "  |\n"
+    assert (
+        out
+        == (
+            "c.md:5:1: FL201 no heading or anchor `#没有` in this file\n"
+            "  |\n"
+            "5 | [坏锚点](#没有)\n"
+            "  | " + "^" * 15 + " FL201\n"  # wide characters take two columns
+            "  |\n"
+        )
     )
+
+
+def _stdin(text: str, *args: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from formalai_lint.cli import main
+
+    result = CliRunner().invoke(main, list(args), input=text.encode("utf-8"))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_document_on_stdin_is_linted_in_place_of_its_file(docs: Path) -> None:
+    renamed = B.replace("## 定义", "## 改名") + "\n[坏](#无)\n"
+    code, out, _ = _stdin(renamed, "-", "--stdin-filename", "b.md")
+    assert code == 1
+    assert out.splitlines() == [
+        "a.md:3:2: FL203 `b.md` has no heading or anchor `#定义`",  # the project as on disk
+        "b.md:7:1: FL201 no heading or anchor `#无` in this file",  # the text on stdin
+    ]
+    assert (docs / "b.md").read_text(encoding="utf-8") == B  # nothing written
+    code, out, _ = _stdin("# 新\n\n[乙](../b.md#定义)\n", "-", "--stdin-filename", "sub/new.md")
+    assert (code, out) == (0, "")  # a file that does not exist yet
+    assert _stdin(B, "-", "--stdin-filename", "b.md", "--output-format", "json")[1] == "[]\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-"], "needs --stdin-filename PATH"),
+        (["-", "a.md", "--stdin-filename", "b.md"], "`-` (stdin) is the only path"),
+        (["a.md", "--stdin-filename", "b.md"], "--stdin-filename only applies with the path `-`"),
+        (["-", "--stdin-filename", "b.md", "--fix"], "do not apply to a document on stdin"),
+    ],
+)
+def test_stdin_mistakes_are_one_line_errors(docs: Path, args: list[str], message: str) -> None:
+    code, out, err = _stdin("# x\n", *args)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1
