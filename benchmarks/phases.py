@@ -32,7 +32,6 @@ from formalai_lint.document import Document  # noqa: E402
 from formalai_lint.engine import FileResult  # noqa: E402
 from formalai_lint.markdown import parser  # noqa: E402
 from formalai_lint.rule import DocFacts, FileRule  # noqa: E402
-from formalai_lint.rules.levels._view import _cached_formulas  # noqa: E402
 
 
 def one_pass(texts: dict[str, str], settings: Settings, rules: list[FileRule]) -> dict[str, float]:
@@ -57,11 +56,9 @@ def one_pass(texts: dict[str, str], settings: Settings, rules: list[FileRule]) -
         start = clock()
         encode(FileResult(path, facts, []))
         spent["encode"] += clock() - start
-        # Freeing the document is part of its cost, as freeing the tokens is part of the
-        # parse's. The formula reader keeps the last document: let it go here, not in the
-        # next document's FL405.
+        # Freeing the document (and what the rule families memoised on it) is part of its
+        # cost, as freeing the tokens is part of the parse's.
         start = clock()
-        _cached_formulas.cache_clear()
         del doc
         spent["document"] += clock() - start
     return spent

@@ -544,7 +544,7 @@ def list_rules(config_path: Path | None) -> None:
     folder (`off` when not selected), its fix (`safe`: --fix; `unsafe`: with --unsafe-fixes)."""
     from formalai_lint import registry
     from formalai_lint.config import load_settings
-    from formalai_lint.fix import LINK_CODES, TOC_CODES
+    from formalai_lint.rule import Fix
 
     settings = load_settings([Path(".")], config_path)
     registry.check_settings(settings)
@@ -552,7 +552,7 @@ def list_rules(config_path: Path | None) -> None:
     for rule in registry.all_rules():
         severity = settings.severity.get(rule.code, rule.severity).value
         state = severity if rule in enabled else "off"
-        fix = "safe" if rule.code in TOC_CODES else "unsafe" if rule.code in LINK_CODES else "-"
+        fix = "-" if rule.fix is Fix.NONE else rule.fix.value
         click.echo(f"{rule.code}  {rule.name:<26} {state:<8} {fix:<6} {rule.summary}")
     sys.stdout.flush()  # a closed pipe shows here, inside _reports_errors
 

@@ -268,11 +268,6 @@ def load_settings(
             validate(table, str(config_file))
             if use_cache:
                 remember_valid(config_file.parent, table)
-        from formalai_lint.rules.levels.model import (
-            check_config,  # levels imports ConfigError from here
-        )
-
-        check_config(table, str(config_file))
     root = config_file.parent if config_file else (top or start)
     for path in paths:
         if path != root and root not in path.parents:

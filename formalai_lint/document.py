@@ -16,13 +16,15 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property, lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
 from formalai_lint.markdown import parse_blocks, parse_inline
 from formalai_lint.slug import Slugger
+
+_T = TypeVar("_T")
 
 DEFAULT_TOC_PATTERN = r"^(?:目录|Table of Contents|Contents)$"
 DEFAULT_RELATED_PATTERN = r"相关主题|相关章节|相关链接|Related"
@@ -285,6 +287,7 @@ class Document:
         self.lines = self.text.split("\n")
         self._env: dict[str, Any] = {}  # the link reference definitions
         self._inline_parsed: set[int] = set()  # id() of the inline tokens parsed so far
+        self._memo: dict[Callable[[Document], Any], Any] = {}  # see `memo`
         # Block tokens; an inline token's children are filled in by `children()`.
         self.block_tokens: list[Token] = parse_blocks(self.text, self._env)
         build = _Builder(self.lines, re.compile(options.toc_pattern, re.IGNORECASE), self.children)
@@ -311,6 +314,17 @@ class Document:
             self._inline_parsed.add(id(token))
             parse_inline(token, self._env)
         return token.children or []
+
+    def memo(self, view: Callable[[Document], _T]) -> _T:
+        """`view(self)`, computed on first use and kept with this document: how the rules of
+        a family share what they read of a document (`doc.memo(matched_entries)`). `view`
+        is a module-level function of the document alone; its result is shared, so it
+        should be immutable (a tuple, a frozen mapping) or never changed by its readers."""
+        try:
+            return cast(_T, self._memo[view])
+        except KeyError:
+            found = self._memo[view] = view(self)
+            return found
 
     @cached_property
     def tokens(self) -> list[Token]:

@@ -36,11 +36,10 @@ from formalai_lint.document import Document, ParseOptions
 from formalai_lint.fixes import html
 from formalai_lint.fixes.edits import EditError, SourceBytes
 from formalai_lint.links import MARKDOWN_SUFFIXES
-from formalai_lint.rule import DocFacts, FileRule, Project
-from formalai_lint.rules.links.fix import LINK_CODES, link_edits
+from formalai_lint.rule import DocFacts, FileRule, Fix, Project
+from formalai_lint.rules.links.fix import link_edits
 from formalai_lint.rules.toc.fix import NotFixable, toc_edit
 
-TOC_CODES = frozenset({"FL101", "FL102", "FL103", "FL104", "FL105"})
 MAX_ROUNDS = 4
 
 
@@ -81,7 +80,8 @@ def fix_document(
     doc = Document(path, src.text, options)
     result = FileFix(path, data, data)
 
-    wanted = [d for d in diagnostics if d.code in LINK_CODES] if unsafe else []
+    link_codes = _codes(Fix.UNSAFE) if unsafe else frozenset()
+    wanted = [d for d in diagnostics if d.code in link_codes]
     edits = link_edits(doc, wanted, project)
     if edits:
         try:
@@ -101,7 +101,8 @@ def fix_document(
                     f"{path}: links not retargeted: the rendered page would change"
                 )
 
-    toc_before = [d for d in diagnostics if d.code in TOC_CODES]
+    toc_codes = _codes(Fix.SAFE)
+    toc_before = [d for d in diagnostics if d.code in toc_codes]
     for _ in range(MAX_ROUNDS if toc_before else 0):
         try:
             edit = toc_edit(doc)
@@ -178,8 +179,13 @@ class FixRun:
         return [f.path for f in self.fixes]
 
 
+def _codes(fix: Fix) -> frozenset[str]:
+    """The codes of the rules that declare `fix` (safe: the TOC rewrite; unsafe: links)."""
+    return frozenset(r.code for r in registry.all_rules() if r.fix is fix)
+
+
 def _fixable_codes(unsafe: bool) -> frozenset[str]:
-    return TOC_CODES | LINK_CODES if unsafe else TOC_CODES
+    return _codes(Fix.SAFE) | _codes(Fix.UNSAFE) if unsafe else _codes(Fix.SAFE)
 
 
 def run(
@@ -199,7 +205,7 @@ def run(
     toc_rules = [
         cls(settings)
         for cls in registry.enabled(settings)
-        if cls.code in TOC_CODES and issubclass(cls, FileRule)
+        if cls.fix is Fix.SAFE and issubclass(cls, FileRule)
     ]
     hidden = partial(engine.hidden_folders, settings, files)
     project = Project(files, _LazyFacts(settings, files), hidden=hidden) if unsafe else None

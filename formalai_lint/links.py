@@ -88,18 +88,6 @@ def resolve(project: Project, source: str, link: Link) -> Resolution:
     return Resolution(Status.MISSING_FRAGMENT, target, f"{prefix}#{hint}" if hint else None)
 
 
-def did_you_mean(found: Resolution) -> str:
-    """The message's ` (did you mean …?)`, saying when the file is the nearest of several."""
-    if not found.suggestion:
-        return ""
-    if found.candidates > 1:
-        return (
-            f" (did you mean `{found.suggestion}`? the nearest of"
-            f" {found.candidates} files of that name)"
-        )
-    return f" (did you mean `{found.suggestion}`?)"
-
-
 def suggest_file(project: Project, source: str, wanted: str) -> tuple[str | None, int]:
     """The did-you-mean for a missing `wanted` linked from `source`, and how many files it
     was chosen from: of the files (or folders) sharing the longest tail of path parts with

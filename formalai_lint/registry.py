@@ -1,10 +1,17 @@
-"""The rules known to this installation: every class in the `formalai_lint.rules` entry-point
-group (the built-in ones are listed in pyproject.toml), checked for sound metadata."""
+"""The rules known to this installation, checked for sound metadata: the built-in ones, found
+by being defined in a module of a family folder (`formalai_lint/rules/<family>/<rule>.py`),
+and third-party ones, named in the `formalai_lint.rules` entry-point group.
+
+A family's modules are imported when the rules are first asked for (never for `--version`
+or `--help`); its private modules (`_view.py`) and its fixer (`fix.py`) are not rule
+modules and are imported only by what uses them.
+"""
 
 from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -12,29 +19,67 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from formalai_lint.config import ConfigError, Settings, selector_matches
-from formalai_lint.rule import Rule
+from formalai_lint.rule import Fix, Rule
 
 GROUP = "formalai_lint.rules"
+BUILT_IN = "formalai_lint.rules"  # the package whose subpackages are the rule families
 _CODE = re.compile(r"FL\d{3}")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
-    """Every registered rule class, sorted by code."""
+    """Every rule class, built-in and third-party, sorted by code."""
     found: dict[str, type[Rule]] = {}
+    for cls in built_in_rules():
+        problem = _metadata_problem(cls, cls.code)
+        if problem:  # a bug of ours, which the tests catch; said as plainly as a plugin's
+            raise ConfigError(f"rule `{cls.__module__}.{cls.__qualname__}`: {problem}")
+        _add(found, cls)
     for entry in _entry_points():
+        if entry.value.startswith(f"{BUILT_IN}."):
+            continue  # left by an install from before the built-in rules were discovered
         try:
             cls = entry.load()
         except Exception as e:  # a broken plugin must not look like a crash of ours
             raise ConfigError(f"rule plugin `{entry.value}` failed to load: {e}") from None
         problem = _metadata_problem(cls, entry.name)
+        if not problem and cls.fix is not Fix.NONE:
+            problem = "`fix` must be Fix.NONE: --fix has fixers for the built-in rules only"
         if problem:
             raise ConfigError(f"rule plugin `{entry.value}`: {problem}")
-        if cls.code in found and found[cls.code] is not cls:
-            raise ConfigError(f"two rules claim code {cls.code}: {found[cls.code]} and {cls}")
-        found[cls.code] = cls
+        _add(found, cls)
     return tuple(found[code] for code in sorted(found))
+
+
+def _add(found: dict[str, type[Rule]], cls: type[Rule]) -> None:
+    if cls.code in found and found[cls.code] is not cls:
+        raise ConfigError(f"two rules claim code {cls.code}: {found[cls.code]} and {cls}")
+    found[cls.code] = cls
+
+
+def built_in_rules() -> Iterator[type[Rule]]:
+    """The rules defined in the modules of the family folders, in module order: each public
+    module of `formalai_lint/rules/<family>/` except `fix`, and each `Rule` subclass with a
+    `code` of its own that the module defines (not one it imports)."""
+    package = importlib.import_module(BUILT_IN)
+    for family in pkgutil.iter_modules(package.__path__, f"{BUILT_IN}."):
+        if not family.ispkg:
+            continue  # `shared.py`: what the families share, no rules
+        folder = importlib.import_module(family.name)
+        for info in pkgutil.iter_modules(folder.__path__, f"{family.name}."):
+            leaf = info.name.rpartition(".")[2]
+            if info.ispkg or leaf.startswith("_") or leaf == "fix":
+                continue
+            module = importlib.import_module(info.name)
+            for value in vars(module).values():
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, Rule)
+                    and value.__module__ == module.__name__
+                    and "code" in vars(value)
+                ):
+                    yield value
 
 
 class _EntryPoint(NamedTuple):
@@ -121,6 +166,8 @@ def _metadata_problem(cls: object, entry_name: str) -> str | None:
         return "`name` must be kebab-case"
     if not getattr(cls, "summary", ""):
         return "`summary` is missing"
+    if not isinstance(getattr(cls, "fix", None), Fix):
+        return "`fix` must be a formalai_lint.rule.Fix"
     return None
 
 
@@ -148,8 +195,13 @@ def _selector_problems(selectors: Iterable[str], where: str) -> list[str]:
 
 
 def check_settings(settings: Settings) -> None:
-    """Every rule a setting names must exist: a typo would silently select nothing. Every
-    such mistake is reported (one line each), not only the first."""
+    """The settings of the enabled rules are sound (each rule's `check_settings`, once per
+    function: the seven level rules share one), and every rule a setting names exists: a
+    typo would silently select nothing. Every such typo is reported (one line each), not
+    only the first."""
+    hooks = {getattr(r.check_settings, "__func__", r): r for r in enabled(settings)}
+    for cls in hooks.values():
+        cls.check_settings(settings)
     source = str(settings.config_file or "the command line")
     problems: list[str] = []
     for key in ("select", "extend_select", "ignore"):

@@ -5,14 +5,15 @@ parsed `Document`; a `ProjectRule` runs after every file is parsed and sees the 
 the facts (title, anchors, links) of every document, never the documents themselves, so
 that facts can be cached and computed in worker processes.
 
-Third-party packages add rules by naming their classes in the `formalai_lint.rules`
-entry-point group, exactly as the built-in rules do.
+Built-in rules are found by their modules in `formalai_lint/rules/<family>/`; third-party
+packages add rules by naming their classes in the `formalai_lint.rules` entry-point group.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
@@ -25,14 +26,29 @@ if TYPE_CHECKING:
     from formalai_lint.links import FileIndex, Resolution
 
 
+class Fix(Enum):
+    """What `--fix` does for a rule's diagnostics. The fixes live in the rule's family
+    (`rules/toc/fix.py` rewrites the TOC, `rules/links/fix.py` retargets links)."""
+
+    NONE = "none"
+    SAFE = "safe"  # `--fix`; its diagnostics are `fixable` (`[*]`)
+    UNSAFE = "unsafe"  # only with `--unsafe-fixes`: a likely guess, not a proof
+
+
 class Rule:
     code: ClassVar[str]  # "FL201": never reused
     name: ClassVar[str]  # "broken-fragment": kebab-case, accepted wherever a code is
     summary: ClassVar[str]  # one line, shown by `formalai-lint rules`
     severity: ClassVar[Severity] = Severity.ERROR
+    fix: ClassVar[Fix] = Fix.NONE  # declared once here; `Diagnostic.fixable` follows from it
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+
+    @classmethod
+    def check_settings(cls, settings: Settings) -> None:
+        """Raise ConfigError (a one-line message) if the settings this rule reads are unsound;
+        called once per run for the enabled rules, before any file is read."""
 
     def diagnostic(
         self,
@@ -46,8 +62,9 @@ class Rule:
         end_column: int | None = None,
         **extra: Any,
     ) -> Diagnostic:
-        """A diagnostic stamped with this rule's code, name and default severity. `end_line`
-        and `end_column` (the column just after the span) when the span is known: see `span`."""
+        """A diagnostic stamped with this rule's code, name, default severity and fixability;
+        `end_line` and `end_column` (the column just after the span) when the span is known:
+        see `span`."""
         return Diagnostic(
             path=path,
             line=line,
@@ -59,6 +76,7 @@ class Rule:
             text=text,
             end_line=end_line,
             end_column=end_column,
+            fixable=self.fix is Fix.SAFE,
             **extra,
         )
 

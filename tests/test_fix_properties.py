@@ -19,16 +19,16 @@ from hypothesis import strategies as st
 from formalai_lint import registry
 from formalai_lint.config import load_settings
 from formalai_lint.document import Document
-from formalai_lint.fix import TOC_CODES, FileFix, fix_document
+from formalai_lint.fix import FileFix, fix_document
 from formalai_lint.fixes.edits import SourceBytes
 from formalai_lint.fixes.html import outside_html
-from formalai_lint.rule import FileRule
+from formalai_lint.rule import FileRule, Fix
 
 _SETTINGS = load_settings([Path(tempfile.mkdtemp())])
 TOC_RULES = [
     cls(_SETTINGS)
     for cls in registry.all_rules()
-    if cls.code in TOC_CODES and issubclass(cls, FileRule)
+    if cls.fix is Fix.SAFE and issubclass(cls, FileRule)
 ]
 ORDINALS = "一二三四五六七八九十"
 WORDS = st.sampled_from(

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from formalai_lint.document import Cell, Document, Table
 from formalai_lint.rule import FileRule
+
+if TYPE_CHECKING:
+    from formalai_lint.config import Settings
 from formalai_lint.rules.levels import model as levels
 from formalai_lint.rules.levels import quantities
 from formalai_lint.rules.levels.model import Interval, Level, LevelModel, Words
@@ -43,8 +46,13 @@ class LevelDoc(NamedTuple):
     model: LevelModel
 
 
-def declared_levels(doc: Document) -> dict[str, tuple[str, int]]:
-    """Where the document states its level: {"file name" | "H1" | "front matter": (id, line)}."""
+def declared_levels(doc: Document) -> Mapping[str, tuple[str, int]]:
+    """Where the document states its level: {"file name" | "H1" | "front matter": (id, line)};
+    read once per document (`Document.memo`), for the seven level rules."""
+    return doc.memo(_declared_levels)
+
+
+def _declared_levels(doc: Document) -> Mapping[str, tuple[str, int]]:
     found: dict[str, tuple[str, int]] = {}
     by_file = levels.file_level(doc.path)
     if by_file:
@@ -61,6 +69,12 @@ def declared_levels(doc: Document) -> dict[str, tuple[str, int]]:
 
 class LevelRule(FileRule):
     """A rule that reads the level model, built once per rule instead of once per document."""
+
+    @classmethod
+    def check_settings(cls, settings: Settings) -> None:
+        """The `levels` table of the configuration (already schema-valid) is a sound model:
+        the levels partition 0–1, the labels are plain words."""
+        levels.check_config(settings.table, str(settings.config_file))
 
     @cached_property
     def model(self) -> LevelModel:
@@ -301,13 +315,12 @@ def is_convergence(formula: Formula, words: Words) -> bool:
 def formulas(doc: Document) -> tuple[Formula, ...]:
     """Readable formula lines of the ```math fences and `$$` blocks.
 
-    Three rules read them; they are read once per document (rules run one document at a time).
+    Three rules read them; they are read once per document (`Document.memo`).
     """
-    return _cached_formulas(doc)
+    return doc.memo(_formulas)
 
 
-@lru_cache(maxsize=1)
-def _cached_formulas(doc: Document) -> tuple[Formula, ...]:
+def _formulas(doc: Document) -> tuple[Formula, ...]:
     return tuple(_read_formulas(doc))
 
 

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status, attribute_note, did_you_mean
-from formalai_lint.rule import Project, ProjectRule, span
+from formalai_lint.links import Status, attribute_note
+from formalai_lint.rule import Fix, Project, ProjectRule, span
+from formalai_lint.rules.shared import did_you_mean
 
 
 class BrokenCrossFragment(ProjectRule):
@@ -14,6 +15,7 @@ class BrokenCrossFragment(ProjectRule):
     code = "FL203"
     name = "broken-cross-fragment"
     summary = "other.md#fragment: the file exists, the fragment does not"
+    fix = Fix.UNSAFE
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for doc, link, found in project.resolved_links:
@@ -26,7 +28,7 @@ class BrokenCrossFragment(ProjectRule):
                     link.column,
                     f"`{link.target.partition('#')[0]}` has no heading or anchor"
                     f" `#{link.fragment}`"
-                    + did_you_mean(found)
+                    + did_you_mean(found.suggestion, found.candidates)
                     + attribute_note(link.fragment, project.docs[found.path].anchors),
                     link.target,
                     **span(link),

@@ -3,8 +3,8 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.links import attribute_note, suggest_anchor, unchecked
-from formalai_lint.rule import FileRule, span
-from formalai_lint.rules.toc._view import did_you_mean
+from formalai_lint.rule import FileRule, Fix, span
+from formalai_lint.rules.shared import did_you_mean
 
 
 class BrokenFragment(FileRule):
@@ -16,6 +16,7 @@ class BrokenFragment(FileRule):
     code = "FL201"
     name = "broken-fragment"
     summary = "A same-file #fragment matches no heading id or HTML anchor"
+    fix = Fix.UNSAFE
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         for link in doc.links:

@@ -2,8 +2,9 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Link, is_external
-from formalai_lint.links import Status, did_you_mean
-from formalai_lint.rule import Project, ProjectRule, span
+from formalai_lint.links import Status
+from formalai_lint.rule import Fix, Project, ProjectRule, span
+from formalai_lint.rules.shared import did_you_mean
 
 
 class BrokenLink(ProjectRule):
@@ -17,6 +18,7 @@ class BrokenLink(ProjectRule):
     code = "FL202"
     name = "broken-link"
     summary = "A relative link's target file does not exist"
+    fix = Fix.UNSAFE
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for doc, link, found in project.resolved_links:
@@ -25,7 +27,9 @@ class BrokenLink(ProjectRule):
                     doc.path,
                     link.line,
                     link.column,
-                    f"`{link.target}` does not exist" + did_you_mean(found) + _math_note(link),
+                    f"`{link.target}` does not exist"
+                    + did_you_mean(found.suggestion, found.candidates)
+                    + _math_note(link),
                     link.target,
                     **span(link),
                 )

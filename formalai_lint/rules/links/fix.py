@@ -12,22 +12,13 @@ Only the link's destination is replaced; its text, title and everything around i
 from __future__ import annotations
 
 from bisect import bisect_right
-from functools import lru_cache
-from urllib.parse import quote
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Link
 from formalai_lint.fixes.edits import Edit
 from formalai_lint.links import Status, resolve, suggest_anchor
 from formalai_lint.rule import Project
-
-LINK_CODES = frozenset({"FL201", "FL202", "FL203", "FL301"})
-_UNSAFE = frozenset(" ()<>\\")
-
-
-def encoded(text: str, unsafe: frozenset[str] = _UNSAFE | {"%"}) -> str:
-    """A decoded path or fragment written so that a link destination reads it back."""
-    return "".join(quote(c) if c in unsafe or c.isspace() else c for c in text)
+from formalai_lint.rules.shared import DESTINATION_UNSAFE, encoded
 
 
 def suggestion(doc: Document, link: Link, project: Project | None) -> str | None:
@@ -44,7 +35,7 @@ def suggestion(doc: Document, link: Link, project: Project | None) -> str | None
         return None  # only a unique candidate is retargeted to
     path, hash_, fragment = found.suggestion.partition("#")
     if found.status is Status.MISSING_FILE:  # a path written for a link, a decoded fragment
-        return encoded(path, _UNSAFE) + hash_ + encoded(fragment)
+        return encoded(path, DESTINATION_UNSAFE) + hash_ + encoded(fragment)
     if found.status is Status.MISSING_FRAGMENT:  # the path part is the link's own, as written
         return path + hash_ + encoded(fragment)
     return None
@@ -52,7 +43,7 @@ def suggestion(doc: Document, link: Link, project: Project | None) -> str | None
 
 def _destination_span(doc: Document, link: Link) -> tuple[int, int] | None:
     """Start and end offsets in `doc.text` of the link's destination as written."""
-    start = _line_starts(doc)[link.line - 1] + link.column - 1
+    start = doc.memo(_line_starts)[link.line - 1] + link.column - 1
     raw = link.target
     if not raw or not doc.text.startswith(("[", "!["), start):
         return None
@@ -65,18 +56,17 @@ def _destination_span(doc: Document, link: Link) -> tuple[int, int] | None:
     return at, at + len(raw)
 
 
-@lru_cache(maxsize=1)
-def _line_starts(doc: Document) -> list[int]:
-    """Offset in `doc.text` of each line's first character (computed once per document)."""
+def _line_starts(doc: Document) -> tuple[int, ...]:
+    """Offset in `doc.text` of each line's first character (`doc.memo(_line_starts)`)."""
     starts, offset = [], 0
     for line in doc.lines:
         starts.append(offset)
         offset += len(line) + 1
-    return starts
+    return tuple(starts)
 
 
 def _position(doc: Document, offset: int) -> tuple[int, int]:
-    starts = _line_starts(doc)
+    starts = doc.memo(_line_starts)
     index = bisect_right(starts, offset) - 1
     return index + 1, offset - starts[index] + 1
 
@@ -84,12 +74,13 @@ def _position(doc: Document, offset: int) -> tuple[int, int]:
 def link_edits(
     doc: Document, diagnostics: list[Diagnostic], project: Project | None
 ) -> list[tuple[Edit, Diagnostic]]:
-    """An edit for each link diagnostic of `doc` with one clear new destination."""
+    """An edit for each link diagnostic of `doc` with one clear new destination (the caller
+    passes the diagnostics of the rules that declare `Fix.UNSAFE`)."""
     by_place = {(link.line, link.column, link.target): link for link in doc.links}
     result = []
     for diag in diagnostics:
         link = by_place.get((diag.line, diag.column, diag.text))
-        if diag.code not in LINK_CODES or link is None:
+        if link is None:
             continue
         new = suggestion(doc, link, project)
         span = _destination_span(doc, link)

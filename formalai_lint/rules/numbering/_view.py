@@ -206,7 +206,16 @@ class Family(NamedTuple):
     children: tuple[Heading, ...]
 
 
-def families(doc: Document) -> Iterator[Family]:
+def families(doc: Document) -> tuple[Family, ...]:
+    """The headings grouped by level and parent, read once per document (FL501 and FL502)."""
+    return doc.memo(_families)
+
+
+def _families(doc: Document) -> tuple[Family, ...]:
+    return tuple(_grouped(doc))
+
+
+def _grouped(doc: Document) -> Iterator[Family]:
     parents: list[Heading] = []  # the open headings, shallowest first
     groups: dict[tuple[int, int], list[Heading]] = {}  # (parent line or 0, level) -> children
     owner: dict[tuple[int, int], Heading | None] = {}

@@ -6,7 +6,7 @@ from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.links import Status
 from formalai_lint.rule import Project, ProjectRule, span
-from formalai_lint.rules.toc._view import same_title, squashed
+from formalai_lint.rules.shared import same_title, squashed
 
 # A leading ordinal or number (`01.1 `, `1.1-`, `02-`, `第一章 `, `三、`) and the bilingual
 # separators (`中文 / English`, `中文 (English)`, `中文（English）`).

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.links import Status, attribute_note, did_you_mean
-from formalai_lint.rule import Project, ProjectRule, span
+from formalai_lint.links import Status, attribute_note
+from formalai_lint.rule import Fix, Project, ProjectRule, span
+from formalai_lint.rules.shared import did_you_mean
 
 
 class RelatedUnresolved(ProjectRule):
@@ -12,6 +13,7 @@ class RelatedUnresolved(ProjectRule):
     code = "FL301"
     name = "related-unresolved"
     summary = "A related-topics link does not resolve (file or fragment)"
+    fix = Fix.UNSAFE
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for doc, link, found in project.resolved_links:
@@ -30,7 +32,7 @@ class RelatedUnresolved(ProjectRule):
                 link.line,
                 link.column,
                 f"related topic `{link.text}`: `{link.target}` {problem}"
-                + did_you_mean(found)
+                + did_you_mean(found.suggestion, found.candidates)
                 + note,
                 link.target,
                 **span(link),

@@ -1,9 +1,12 @@
-"""What the TOC rules share: each entry paired with the heading it links to."""
+"""What the TOC rules share: each entry paired with the heading it links to.
+
+The pairs and the headings by name are read once per document (`Document.memo`), whichever
+TOC rule or fix asks first."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from formalai_lint.document import (
@@ -14,6 +17,7 @@ from formalai_lint.document import (
     without_symbols,
 )
 from formalai_lint.links import suggest_anchor
+from formalai_lint.rules.shared import first_part, squashed
 from formalai_lint.slug import slug
 
 # A backslash escape of ASCII punctuation, which GitHub removes also inside `$…$`.
@@ -24,15 +28,27 @@ _ARABIC_ORDINAL = re.compile(r"^\s*(?:\d+\.)*(\d+)\s*[.、．]?")
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*$")
 
 
-def matched_entries(doc: Document, guess: bool = False) -> list[tuple[TocEntry, Heading]]:
+def matched_entries(doc: Document, guess: bool = False) -> tuple[tuple[TocEntry, Heading], ...]:
     """Each entry with the heading it links to. With `guess`, an entry whose fragment matches
     no id is paired with the heading FL102 names for it (`guessed_heading`), if any, and an
     item without a link (last) with the heading its text names."""
+    return doc.memo(_guessed_pairs if guess else _linked_pairs)
+
+
+def _linked_pairs(doc: Document) -> tuple[tuple[TocEntry, Heading], ...]:
+    return tuple(_pairs(doc, guess=False))
+
+
+def _guessed_pairs(doc: Document) -> tuple[tuple[TocEntry, Heading], ...]:
+    return tuple(_pairs(doc, guess=True))
+
+
+def _pairs(doc: Document, guess: bool) -> list[tuple[TocEntry, Heading]]:
     if doc.toc is None:
         return []
     by_anchor = {h.anchor: h for h in doc.headings}
     anchors = frozenset(by_anchor)  # indexed once by suggest_anchor
-    named = named_headings(doc.headings) if guess else {}
+    named = named_headings(doc) if guess else {}
     result = []
     for entry in doc.toc.entries:
         heading = by_anchor.get(entry.fragment)
@@ -53,7 +69,7 @@ def guessed_heading(
     entry: TocEntry,
     anchors: frozenset[str],
     by_anchor: dict[str, Heading],
-    named: dict[str, Heading | None],
+    named: Mapping[str, Heading | None],
 ) -> Heading | None:
     """The heading a stale entry means: the one heading whose id differs from the entry's
     fragment only by dashes, case or numbering, else the one heading its text names."""
@@ -63,10 +79,14 @@ def guessed_heading(
     return named.get(text_key(entry.text))
 
 
-def named_headings(headings: Sequence[Heading]) -> dict[str, Heading | None]:
+def named_headings(doc: Document) -> Mapping[str, Heading | None]:
     """Each heading by the texts an entry may name it with (None: more than one heading)."""
+    return doc.memo(_named_headings)
+
+
+def _named_headings(doc: Document) -> Mapping[str, Heading | None]:
     named: dict[str, Heading | None] = {}
-    for heading in headings:
+    for heading in doc.headings:
         for key in {text_key(heading.text), text_key(first_part(heading.text))}:
             named[key] = heading if key not in named else None
     return named
@@ -97,7 +117,7 @@ def names_heading(entry: TocEntry, heading: Heading) -> bool:
 
 
 def misdirected(
-    entry: TocEntry, heading: Heading, named: dict[str, Heading | None]
+    entry: TocEntry, heading: Heading, named: Mapping[str, Heading | None]
 ) -> Heading | None:
     """The other heading an entry's text names exactly, when it links to `heading` whose text
     it does not name exactly (`[✅ 已完成](#已完成)` beside `## 已完成` and `## ✅ 已完成`)."""
@@ -128,26 +148,6 @@ def swallowed_ids(doc: Document) -> dict[str, Block]:
                     text = _ESCAPE.sub(r"\1", match[1]).replace("*", "")
                     result.setdefault(slug(text), block)
     return result
-
-
-def squashed(text: str) -> str:
-    """`text` without white space: `AI 意识` and `AI意识` name the same heading."""
-    return "".join(text.split())
-
-
-def first_part(title: str) -> str:
-    """The first part of a bilingual title in the corpus's `中文 / English / Deutsch` style."""
-    return title.split(" / ", 1)[0].strip()
-
-
-def same_title(text: str, title: str) -> bool:
-    """Whether link text names a heading or title: white space ignored, and a bilingual title
-    may be named by its first part alone."""
-    return squashed(text) in (squashed(title), squashed(first_part(title)))
-
-
-def did_you_mean(suggestion: str | None) -> str:
-    return f" (did you mean `{suggestion}`?)" if suggestion else ""
 
 
 def covered_levels(doc: Document, matched: Sequence[tuple[TocEntry, Heading]]) -> set[int]:

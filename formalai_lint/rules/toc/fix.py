@@ -29,15 +29,13 @@ from dataclasses import dataclass
 from formalai_lint.document import Document, Heading, TocEntry, plain_text
 from formalai_lint.fixes.edits import Edit
 from formalai_lint.markdown import parser
-from formalai_lint.rules.links.fix import encoded
+from formalai_lint.rules.shared import encoded, first_part, squashed
 from formalai_lint.rules.toc._view import (
     expected_headings,
-    first_part,
     matched_entries,
     misdirected,
     named_headings,
     names_heading,
-    squashed,
     tree_depths,
 )
 
@@ -178,7 +176,7 @@ def new_lines(doc: Document) -> list[str]:
     style = read_style(doc)
     listed = expected_headings(doc, matched_entries(doc, guess=True))
     kept: dict[str, str] = {}
-    named = named_headings(doc.headings)
+    named = named_headings(doc)
     for entry in toc.entries:
         heading = next((h for h in listed if h.anchor == entry.fragment), None)
         content = _kept_content(doc, entry)

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule, span
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import expected_headings, matched_entries
 
 
@@ -17,6 +17,7 @@ class TocMissingEntry(FileRule):
     code = "FL101"
     name = "toc-missing-entry"
     summary = "A heading at a level the TOC covers has no TOC entry"
+    fix = Fix.SAFE
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         matched = matched_entries(doc, guess=True)
@@ -32,6 +33,5 @@ class TocMissingEntry(FileRule):
                     f"heading `{h.text}` has no entry in the table of contents"
                     f" (expected a link to `#{h.anchor}`)",
                     h.text,
-                    fixable=True,
                     **span(h),
                 )

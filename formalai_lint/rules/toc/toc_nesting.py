@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading, TocEntry
-from formalai_lint.rule import FileRule, span
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import (
     expected_headings,
     matched_entries,
@@ -31,13 +31,14 @@ class TocNesting(FileRule):
     code = "FL104"
     name = "toc-nesting"
     summary = "TOC entry depth does not match the heading's level"
+    fix = Fix.SAFE
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         matched = matched_entries(doc, guess=True)  # a stale entry still stands for its heading
         if not matched:
             return
-        matched.sort(key=lambda pair: pair[0].line)  # unlinked items come last: TOC order
-        named = named_headings(doc.headings)
+        matched = tuple(sorted(matched, key=lambda pair: pair[0].line))  # unlinked: last
+        named = named_headings(doc)
         # The outermost list holds the level most entries agree on (one stale entry at the
         # top must not shift every other entry); the tree is the headings the TOC should list.
         offsets = Counter(h.level - e.depth for e, h in matched)
@@ -74,7 +75,6 @@ class TocNesting(FileRule):
                     entry.column,
                     _message(entry, heading, expected, len(run) - 1, parent, witness),
                     entry.text,
-                    fixable=True,
                     **span(entry),
                 )
             start = end

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule, span
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import matched_entries, misdirected, named_headings
 
 
@@ -37,9 +37,10 @@ class TocOrder(FileRule):
     code = "FL103"
     name = "toc-order"
     summary = "TOC entries are not in document order"
+    fix = Fix.SAFE
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        named = named_headings(doc.headings) if doc.toc else {}
+        named = named_headings(doc) if doc.toc else {}
         # an entry that links to the wrong heading is FL105's, not out of order here
         matched = [(e, h) for e, h in matched_entries(doc) if not misdirected(e, h, named)]
         keep = _in_order([h.line for _, h in matched])
@@ -51,6 +52,5 @@ class TocOrder(FileRule):
                     entry.column,
                     f"TOC entry `{entry.text}` is out of order: its heading is on line {heading.line}",
                     entry.text,
-                    fixable=True,
                     **span(entry),
                 )

@@ -1,8 +1,8 @@
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Block, Document, Heading
-from formalai_lint.rule import FileRule, span
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import guessed_heading, named_headings, swallowed_ids
 
 
@@ -17,19 +17,20 @@ class TocStaleEntry(FileRule):
     code = "FL102"
     name = "toc-stale-entry"
     summary = "A TOC entry's anchor matches no heading"
+    fix = Fix.SAFE
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         if doc.toc is None:
             return
         by_anchor = {h.anchor: h for h in doc.headings}
         anchors = frozenset(by_anchor)  # indexed once by suggest_anchor
-        named: dict[str, Heading | None] | None = None
+        named: Mapping[str, Heading | None] | None = None
         swallowed: dict[str, Block] | None = None
         for entry in doc.toc.entries:
             if entry.fragment in doc.anchors:
                 continue
             if named is None or swallowed is None:  # once per document, on the first one
-                named, swallowed = named_headings(doc.headings), swallowed_ids(doc)
+                named, swallowed = named_headings(doc), swallowed_ids(doc)
             heading = guessed_heading(entry, anchors, by_anchor, named)
             message = f"TOC entry `{entry.text}` links to `#{entry.fragment}`, which no heading has"
             if heading is not None:
@@ -40,11 +41,5 @@ class TocStaleEntry(FileRule):
                     " so the heading after it is read as code"
                 )
             yield self.diagnostic(
-                doc.path,
-                entry.line,
-                entry.column,
-                message,
-                entry.target,
-                fixable=True,
-                **span(entry),
+                doc.path, entry.line, entry.column, message, entry.target, **span(entry)
             )

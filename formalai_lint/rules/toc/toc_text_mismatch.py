@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule, span
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import (
     matched_entries,
     misdirected,
@@ -24,10 +24,11 @@ class TocTextMismatch(FileRule):
     code = "FL105"
     name = "toc-text-mismatch"
     summary = "TOC entry text differs from its heading's text"
+    fix = Fix.SAFE
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         matched = matched_entries(doc)
-        named = named_headings(doc.headings) if matched else {}
+        named = named_headings(doc) if matched else {}
         for entry, heading in matched:
             other = misdirected(entry, heading, named)
             if other is not None:
@@ -41,5 +42,5 @@ class TocTextMismatch(FileRule):
             else:
                 continue
             yield self.diagnostic(
-                doc.path, entry.line, entry.column, message, entry.text, fixable=True, **span(entry)
+                doc.path, entry.line, entry.column, message, entry.text, **span(entry)
             )
