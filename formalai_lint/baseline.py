@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from formalai_lint import safeio, source
-from formalai_lint.config import ConfigError, Settings
+from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.errors import BaselineError
 from formalai_lint.safeio import printable
 
 VERSION = 1
@@ -94,7 +95,7 @@ def line_hashes(
     hashes = {}
     for path, numbers in wanted.items():
         try:
-            text = source.read(settings.root / path, settings.root, settings.max_file_size)
+            text = source.read(settings.root / path, settings.root, settings.max_file_size).text
             lines = _LINE_BREAK.split(text.removeprefix("\ufeff"))
         except source.UnreadableError:
             lines = []
@@ -114,11 +115,11 @@ class Outcome:
 
 
 def load(path: Path, root: Path | None = None) -> list[dict[str, str]]:
-    """The entries of a baseline file; ConfigError when it is missing or not a baseline.
+    """The entries of a baseline file; BaselineError when it is missing or not a baseline.
     It is read by `safeio`: a regular file of at most MAX_BYTES, never a symlink, and, when
     its path is inside the project `root` as written, really inside it."""
     if not path.exists() and not path.is_symlink():
-        raise ConfigError(
+        raise BaselineError(
             f"baseline file `{path}` does not exist (create it with --write-baseline {path})"
         )
     inside = root if root is not None and safeio.lexically_inside(root, path) else None
@@ -126,14 +127,14 @@ def load(path: Path, root: Path | None = None) -> list[dict[str, str]]:
         raw = safeio.read_bytes(path, inside, MAX_BYTES, follow=False)
         data = json.loads(raw.decode("utf-8"))
     except (safeio.UnreadableError, UnicodeDecodeError) as e:
-        raise ConfigError(f"cannot read baseline file `{path}`: {e}") from None
+        raise BaselineError(f"cannot read baseline file `{path}`: {e}") from None
     except json.JSONDecodeError as e:
-        raise ConfigError(f"baseline file `{path}` is not valid JSON: {e}") from None
+        raise BaselineError(f"baseline file `{path}` is not valid JSON: {e}") from None
     except RecursionError:  # e.g. 100,000 nested `[`: no baseline nests like that
-        raise ConfigError(f"baseline file `{path}` nests too deeply to be a baseline") from None
+        raise BaselineError(f"baseline file `{path}` nests too deeply to be a baseline") from None
     marker = data.get(MARKER) if isinstance(data, dict) else None
     if type(marker) is not int or marker != VERSION:  # not `true`, not `1.0`
-        raise ConfigError(
+        raise BaselineError(
             f"`{path}` is not a formalai-lint baseline (expected a JSON object with "
             f'"{MARKER}": {VERSION}; write one with --write-baseline)'
         )
@@ -146,7 +147,7 @@ def load(path: Path, root: Path | None = None) -> list[dict[str, str]]:
         and isinstance(e.get("context-hash", ""), str)
         for e in entries
     ):
-        raise ConfigError(
+        raise BaselineError(
             f"baseline file `{path}`: `entries` must be a list of objects with string "
             "`path`, `code`, `text` (and `line-hash`)"
         )
@@ -222,7 +223,7 @@ def write(
     are kept, so that writing from a partial run does not forget the rest, unless their file is
     not among the project's `files` any more. Returns the count."""
     if path.is_symlink():
-        raise ConfigError(
+        raise BaselineError(
             f"cannot write baseline file `{path}`: it is a symbolic link (not written through)"
         )
     checked = {printable(p) for p in checked}
@@ -233,8 +234,8 @@ def write(
             kept = [
                 e for e in load(path, root) if e["path"] not in checked and e["path"] in present
             ]
-        except ConfigError as e:
-            raise ConfigError(f"refusing to overwrite `{path}`: {e}") from None
+        except BaselineError as e:
+            raise BaselineError(f"refusing to overwrite `{path}`: {e}") from None
     entries = kept + [
         {
             "path": key(d)[0],
@@ -261,5 +262,5 @@ def write(
     try:
         safeio.write_named(path, text.encode("utf-8"), root or Path.cwd())
     except OSError as e:
-        raise ConfigError(f"cannot write baseline file `{path}`: {e.strerror or e}") from None
+        raise BaselineError(f"cannot write baseline file `{path}`: {e.strerror or e}") from None
     return len(entries)

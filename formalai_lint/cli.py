@@ -8,8 +8,8 @@ internal error (never a traceback for a user's mistake; `-v` shows tracebacks of
 from __future__ import annotations
 
 import json
+import logging
 import os
-import re
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -20,15 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from formalai_lint import __version__, safeio
-from formalai_lint.config import ConfigError, is_selector
+from formalai_lint import report, safeio
+from formalai_lint._version import __version__
+from formalai_lint.errors import LintError, OutputError, UsageError
 from formalai_lint.report import FORMATS, STATISTICS_FORMATS
 from formalai_lint.safeio import printable
+from formalai_lint.selector import is_selector
 
 if TYPE_CHECKING:
-    from formalai_lint.config import Settings
-    from formalai_lint.engine import Report
-    from formalai_lint.workers import RunOptions
+    from formalai_lint.diagnostic import Diagnostic
+    from formalai_lint.session import Session
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -75,7 +76,7 @@ def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ConfigError as e:
+        except LintError as e:
             for line in str(e).splitlines() or [""]:  # several mistakes: one line each
                 click.echo(f"formalai-lint: error: {line}", err=True)
             sys.exit(EXIT_ERROR)
@@ -106,7 +107,7 @@ def _selectors(values: Sequence[str], flag: str) -> list[str] | None:
     result = [s.strip() for value in values for s in value.split(",") if s.strip()]
     for selector in result:
         if not is_selector(selector):
-            raise ConfigError(f"{flag}: `{selector}` is not a rule code, prefix or name")
+            raise UsageError(f"{flag}: `{selector}` is not a rule code, prefix or name")
     return result
 
 
@@ -231,13 +232,12 @@ def main() -> None:
 @_reports_errors
 def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
-    from formalai_lint import engine, files, gitignore, registry, report
-    from formalai_lint.config import load_settings
+    # Imported here, not at the top: `--version`, `--help`, `rules` and `rule` never load the
+    # parser or the rules (start-up time).
     from formalai_lint.rules.tool.internal_error import InternalError
+    from formalai_lint.session import Session
 
     if opts["verbose"]:  # rules log what they read and skipped at DEBUG (formalai_lint.levels)
-        import logging
-
         logging.basicConfig(format="%(name)s: %(message)s")
         logging.getLogger("formalai_lint").setLevel(logging.DEBUG)
     targets_given = list(paths) or [Path(".")]
@@ -247,83 +247,53 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         opts["no_cache"] = True  # the cache knows the file on disk, not the text on stdin
     output_format: str = opts["output_format"]
     if opts["unsafe_fixes"] and not (opts["fix"] or opts["diff"]):
-        raise ConfigError("--unsafe-fixes only applies with --fix or --diff")
+        raise UsageError("--unsafe-fixes only applies with --fix or --diff")
     if opts["statistics"] and output_format not in STATISTICS_FORMATS:
-        raise ConfigError(f"--statistics prints text or json, not {output_format}")
-    for path in targets_given:
-        if not path.exists() and not path.is_symlink() and stdin is None:
-            raise ConfigError(f"path `{path}` does not exist")
-    settings = load_settings(
+        raise UsageError(f"--statistics prints text or json, not {output_format}")
+    with Session.open(
         targets_given,
-        opts["config_path"],
-        use_cache=not opts["no_cache"],
+        config=opts["config_path"],
         select=_selectors(opts["select"], "--select"),
         extend_select=_selectors(opts["extend_select"], "--extend-select"),
         ignore=_selectors(opts["ignore"], "--ignore"),
         respect_gitignore=opts["respect_gitignore"],
         force_exclude=opts["force_exclude"],
-    )
-    registry.check_settings(settings)
-    if opts["show_settings"]:
-        click.echo(show_settings(settings), nl=False)
-        sys.exit(EXIT_CLEAN)
-
-    all_files = files.project_files(settings.root)
-    from formalai_lint import source
-
-    source.substitute(None)  # an earlier run in this process (the Python API, tests)
-    if stdin is not None:
-        named_path = files.relative_path(targets_given[0], settings.root)
-        source.substitute(settings.root / named_path, stdin)
-        all_files = all_files | {named_path}  # a new file, not yet on disk, is linted too
-    targets = files.select_targets(
-        targets_given,
-        settings.root,
-        all_files,
-        settings.exclude,
-        ignored=gitignore.of_settings(settings, all_files),
-        force_exclude=settings.force_exclude,
-    )
-    if opts["show_files"]:
-        cwd = Path.cwd()
-        for target in targets:
-            click.echo(report.escape(printable(report.display_path(settings.root, target, cwd))))
-        sys.exit(EXIT_CLEAN)
-    from formalai_lint.workers import options_from_cli
-
-    progress = output_format == "text" and sys.stderr.isatty()
-    run = options_from_cli(
-        settings.root, opts["jobs"], opts["no_cache"], opts["cache_dir"], progress, opts["verbose"]
-    )
-    named: list[str] | None = None  # the files named, in changed-files mode
-    facts: dict[str, Any] = {}
-    if stdin is not None or any(p.is_file() for p in targets_given):  # changed-files mode
-        named = targets
-        targets, result, facts = _lint_with_dependents(settings, targets, all_files, run)
-    else:
-        result = engine.lint(settings, targets, all_files, run)
-    crashed = any(d.code == InternalError.code for d in result.diagnostics)
-    if opts["write_baseline"]:
-        from formalai_lint import baseline
-
-        hashes = baseline.line_hashes(settings, result.diagnostics)
-        count = baseline.write(
-            opts["write_baseline"], result.diagnostics, targets, all_files, hashes, settings.root
-        )
-        _note(opts, f"formalai-lint: wrote {count} entries to {opts['write_baseline']}")
-        sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
-    diagnostics = _compare_baseline(opts, result.diagnostics, targets, settings, all_files)
-    if named is not None:  # only news: see formalai_lint/news.py
-        from formalai_lint.news import only_news
-
-        diagnostics = only_news(diagnostics, named, facts, all_files)
-    fix_note = None
-    if opts["fix"] or opts["diff"]:
-        from formalai_lint import fix
-
-        diagnostics, fix_note = fix.from_cli(settings, opts, diagnostics, all_files, run)
-    elif output_format == "text":
-        fix_note = report.fixable_note(diagnostics)
+        stdin_path=opts["stdin_filename"] if stdin is not None else None,
+        jobs=opts["jobs"],
+        cache=not opts["no_cache"],
+        cache_dir=opts["cache_dir"],
+        progress=output_format == "text" and sys.stderr.isatty(),
+        verbose=opts["verbose"],
+    ) as session:
+        root = session.settings.root
+        if opts["show_settings"]:
+            click.echo(show_settings(session), nl=False)
+            sys.exit(EXIT_CLEAN)
+        if stdin is not None:
+            session.substitute(targets_given[0], stdin)
+        if opts["show_files"]:
+            cwd = Path.cwd()
+            for target in session.targets(targets_given):
+                click.echo(report.escape(printable(report.display_path(root, target, cwd))))
+            sys.exit(EXIT_CLEAN)
+        result = session.check(targets_given)
+        targets = result.targets
+        crashed = any(d.code == InternalError.code for d in result.diagnostics)
+        if opts["write_baseline"]:
+            count = session.write_baseline(result.diagnostics, targets, opts["write_baseline"])
+            _note(opts, f"formalai-lint: wrote {count} entries to {opts['write_baseline']}")
+            sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
+        diagnostics = result.diagnostics
+        if opts["baseline_path"] is not None:
+            diagnostics = _compare_baseline(session, opts, diagnostics, targets)
+        if result.named is not None:  # only news (see formalai_lint/news.py), after the baseline
+            diagnostics = session.news(diagnostics, result.named, targets)
+        fix_note = None
+        if opts["fix"] or opts["diff"]:
+            diagnostics, fix_note = _fix(session, opts, diagnostics)
+        elif output_format == "text":
+            fix_note = report.fixable_note(diagnostics)
+        lines = session.lines if output_format == "full" else None
 
     diagnostics = [_printable(d) for d in diagnostics]  # file names that are not UTF-8
     targets = [printable(t) for t in targets]
@@ -333,16 +303,10 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         output = report.statistics(diagnostics, output_format)
     else:
         output = report.render(
-            diagnostics,
-            output_format,
-            settings.root,
-            cwd,
-            files=targets,
-            color=color,
-            lines=_source_lines(settings) if output_format == "full" else None,
+            diagnostics, output_format, root, cwd, files=targets, color=color, lines=lines
         )
     if opts["output_file"]:
-        _write_output(opts["output_file"], output, settings.root)
+        _write_output(opts["output_file"], output, root)
     elif not opts["silent"]:
         _print_output(output, color)
     _note(opts, report.summary(diagnostics, result.files_checked))
@@ -361,25 +325,25 @@ def _stdin_document(paths: Sequence[Path], opts: dict[str, Any]) -> str | None:
     """The text on stdin when the path is `-` (with --stdin-filename), else None."""
     if str(paths[0]) != "-":
         if any(str(p) == "-" for p in paths):
-            raise ConfigError("`-` (stdin) is the only path when given")
+            raise UsageError("`-` (stdin) is the only path when given")
         if opts["stdin_filename"] is not None:
-            raise ConfigError("--stdin-filename only applies with the path `-`")
+            raise UsageError("--stdin-filename only applies with the path `-`")
         return None
     if len(paths) > 1:
-        raise ConfigError("`-` (stdin) is the only path when given")
+        raise UsageError("`-` (stdin) is the only path when given")
     if opts["stdin_filename"] is None:
-        raise ConfigError("reading a document from stdin (`-`) needs --stdin-filename PATH")
+        raise UsageError("reading a document from stdin (`-`) needs --stdin-filename PATH")
     if opts["fix"] or opts["diff"]:
-        raise ConfigError("--fix and --diff do not apply to a document on stdin")
+        raise UsageError("--fix and --diff do not apply to a document on stdin")
     from formalai_lint import source
 
     data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
     if len(data) > MAX_STDIN_BYTES:
-        raise ConfigError(f"stdin holds more than {MAX_STDIN_BYTES} bytes")
+        raise UsageError(f"stdin holds more than {MAX_STDIN_BYTES} bytes")
     try:
         return source.decode(data)
     except source.UnreadableError as e:
-        raise ConfigError(f"stdin: {e}") from None
+        raise UsageError(f"stdin: {e}") from None
 
 
 def _note(opts: Mapping[str, Any], text: str) -> None:
@@ -396,27 +360,9 @@ def _color(choice: str, output_file: Path | None) -> bool:
     return output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _source_lines(settings: Settings) -> Callable[[str], Sequence[str]]:
-    """A file's lines (read once, safely), for `--output-format full`."""
-    from formalai_lint import source
-
-    read: dict[str, Sequence[str]] = {}
-
-    def lines(path: str) -> Sequence[str]:
-        if path not in read:
-            try:
-                text = source.read(settings.root / path, settings.root, settings.max_file_size)
-                read[path] = re.split(r"\r\n|\r|\n", text)
-            except source.UnreadableError:
-                read[path] = ()
-        return read[path]
-
-    return lines
-
-
-def show_settings(settings: Settings) -> str:
+def show_settings(session: Session) -> str:
     """`--show-settings`: the settings in force, one `key = value` per line (TOML values)."""
-    from formalai_lint import registry
+    settings = session.settings
 
     def value(v: Any) -> str:
         if isinstance(v, bool):
@@ -435,7 +381,7 @@ def show_settings(settings: Settings) -> str:
         "select": settings.select,
         "extend-select": settings.extend_select,
         "ignore": settings.ignore,
-        "enabled-rules": [r.code for r in registry.enabled(settings)],
+        "enabled-rules": [r.code for r in session.rules.enabled],
         "exclude": settings.exclude,
         "respect-gitignore": settings.respect_gitignore,
         "force-exclude": settings.force_exclude,
@@ -448,30 +394,50 @@ def show_settings(settings: Settings) -> str:
         "max-file-seconds": settings.max_file_seconds,
         "levels": settings.table.get("levels", {}),
     }
-    return "".join(f"{key} = {report_escape(value(v))}\n" for key, v in rows.items())
+    return "".join(f"{key} = {report.escape(value(v))}\n" for key, v in rows.items())
 
 
-def report_escape(text: str) -> str:
-    from formalai_lint.report import escape
+def _compare_baseline(
+    session: Session,
+    opts: Mapping[str, Any],
+    diagnostics: list[Diagnostic],
+    targets: Sequence[str],
+) -> list[Diagnostic]:
+    """The diagnostics not in the baseline file `--baseline`, with a note on stderr."""
+    path = opts["baseline_path"]
+    outcome = session.compare_baseline(diagnostics, targets, path)
+    note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
+    if outcome.stale:
+        note += (
+            f"; {outcome.stale} of its entries no longer occur (prune with --write-baseline {path})"
+        )
+    _note(opts, note)
+    return outcome.new
 
-    return escape(text)
 
+def _fix(
+    session: Session, opts: Mapping[str, Any], diagnostics: list[Diagnostic]
+) -> tuple[list[Diagnostic], str]:
+    """`--fix`: fix, lint the changed files again, return what remains and the summary line.
+    `--diff`: print the diff and exit (1 if anything would change)."""
+    from formalai_lint import fix  # here, like the session (start-up time)
 
-def _lint_with_dependents(
-    settings: Settings, given: list[str], all_files: frozenset[str], run: RunOptions
-) -> tuple[list[str], Report, dict[str, Any]]:
-    """Lint the files given and every file whose links point into them, sharing one phase 1:
-    the documents the dependency screen parsed are not parsed again. Also returns the facts
-    of the files that link into them."""
-    from formalai_lint import engine, workers
-    from formalai_lint.dependents import dependents
-
-    with workers.phase1_of(settings, all_files, run) as phase1:
-        linking = dependents(settings, given, all_files, run, phase1)
-        targets = sorted({*given, *linking})
-        result = engine.lint(settings, targets, all_files, run, phase1)
-        facts = {r.path: r.facts for r, _ in phase1.run(linking) if r.facts is not None}
-    return targets, result, facts
+    fixed = session.fix(
+        diagnostics,
+        unsafe=opts["unsafe_fixes"],
+        write=not opts["diff"],
+        baseline_file=opts["baseline_path"],
+    )
+    for warning in fixed.run.warnings:
+        click.echo(f"formalai-lint: warning: {report.escape(warning)}", err=True)
+    if opts["diff"]:
+        root, cwd = session.settings.root, Path.cwd()
+        shown = {f.path: printable(report.display_path(root, f.path, cwd)) for f in fixed.run.fixes}
+        click.echo(fix.unified_diff(fixed.run.fixes, shown), nl=False)
+        remaining = len(diagnostics) - fixed.run.fixed
+        click.echo(fix.summary(fixed.run, remaining, applied=False), err=True)
+        sys.exit(1 if fixed.run.fixes else 0)
+    return fixed.diagnostics, fix.summary(fixed.run, len(fixed.diagnostics), applied=True)
 
 
 def _printable(d: Any) -> Any:
@@ -499,39 +465,14 @@ def _print_output(output: str, color: bool) -> None:
         _drop_stdout()
     except OSError as e:
         _drop_stdout()
-        raise ConfigError(f"cannot write to stdout: {e.strerror or e}") from None
+        raise OutputError(f"cannot write to stdout: {e.strerror or e}") from None
 
 
 def _write_output(path: Path, output: str, root: Path) -> None:
     try:
         safeio.write_named(path, output.encode("utf-8", "backslashreplace"), root)
     except OSError as e:
-        raise ConfigError(f"cannot write output file `{path}`: {e.strerror or e}") from None
-
-
-def _compare_baseline(
-    opts: Mapping[str, Any],
-    diagnostics: list[Any],
-    targets: Sequence[str],
-    settings: Settings,
-    all_files: frozenset[str],
-) -> list[Any]:
-    """The diagnostics not in the baseline file `--baseline` (all of them without one)."""
-    path = opts["baseline_path"]
-    if path is None:
-        return diagnostics
-    from formalai_lint import baseline
-
-    hashes = baseline.line_hashes(settings, diagnostics)
-    entries = baseline.load(path, settings.root)
-    outcome = baseline.compare(diagnostics, entries, targets, all_files, hashes)
-    note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
-    if outcome.stale:
-        note += (
-            f"; {outcome.stale} of its entries no longer occur (prune with --write-baseline {path})"
-        )
-    _note(opts, note)
-    return outcome.new
+        raise OutputError(f"cannot write output file `{path}`: {e.strerror or e}") from None
 
 
 @main.command("rules")
@@ -542,7 +483,7 @@ def _compare_baseline(
 def list_rules(config_path: Path | None) -> None:
     """List every rule: code, name, its severity under the configuration of the current
     folder (`off` when not selected), its fix (`safe`: --fix; `unsafe`: with --unsafe-fixes)."""
-    from formalai_lint import registry
+    from formalai_lint import registry  # here: loads the rules (start-up time of `--version`)
     from formalai_lint.config import load_settings
     from formalai_lint.rule import Fix
 
@@ -562,10 +503,10 @@ def list_rules(config_path: Path | None) -> None:
 @_reports_errors
 def show_rule(code: str) -> None:
     """Print a rule's reference page (by code or name)."""
-    from formalai_lint import registry, resources
+    from formalai_lint import registry, resources  # here: loads the rules (start-up time)
 
     rule = registry.find(code)
     if rule is None:
-        raise ConfigError(f"unknown rule `{code}` (see `formalai-lint rules`)")
+        raise UsageError(f"unknown rule `{code}` (see `formalai-lint rules`)")
     page = resources.rule_page(rule.code)
     click.echo(page if page is not None else f"{rule.code} {rule.name}: {rule.summary}")

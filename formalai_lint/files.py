@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from formalai_lint.config import ConfigError, real_location
+from formalai_lint.config import real_location
+from formalai_lint.errors import ConfigError, UsageError
 from formalai_lint.source import is_inside, locate
 
 if TYPE_CHECKING:
@@ -25,6 +26,11 @@ SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".formalai-lint-cache", ".tox", ".venv", "__pycache__"}
 )
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def folder_readme(folder: str) -> str:
+    """The document a link to `folder` (project-relative, "" for the root) leads to."""
+    return f"{folder}/README.md" if folder else "README.md"
 
 
 def project_files(root: Path) -> frozenset[str]:
@@ -104,13 +110,13 @@ def relative_path(path: Path, root: Path) -> str:
 
 def _relative(path: Path, root: Path) -> str:
     """`path` relative to `root`. A folder by its real path (a symlinked folder that leads out
-    of the root is a ConfigError: it is not silently skipped); a file as written, else with
+    of the root is a UsageError: it is not silently skipped); a file as written, else with
     its folders' symlinks resolved (the root was then found from the real path: see
     `config.load_settings`), so that `read` judges where the file really is."""
     if path.is_dir():
         real, real_root = Path(os.path.realpath(path)), Path(os.path.realpath(root))
         if not is_inside(real_root, real):
-            raise ConfigError(
+            raise UsageError(
                 f"`{path}` is a symlink to a folder outside the project root `{root}`;"
                 " it is not linted"
             )

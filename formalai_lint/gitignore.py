@@ -150,8 +150,8 @@ def load(root: Path, files: Iterable[str], max_bytes: int) -> GitIgnore | None:
             text = _text(top / folder / ".gitignore", top, max_bytes)
             if text is not None:
                 texts[folder] = text
-    folder = git_dir(top)
-    exclude = _text(folder / "info" / "exclude", None, max_bytes) if folder else None
+    meta = git_dir(top)
+    exclude = _text(meta / "info" / "exclude", None, max_bytes) if meta else None
     if exclude is not None:
         texts[EXCLUDE_FILE] = exclude
     return GitIgnore(texts, base) if texts else None

@@ -18,8 +18,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from formalai_lint.config import ConfigError, Settings, selector_matches
+from formalai_lint.config import Settings
+from formalai_lint.errors import ConfigError
 from formalai_lint.rule import Fix, Rule
+from formalai_lint.selector import selector_matches
 
 GROUP = "formalai_lint.rules"
 BUILT_IN = "formalai_lint.rules"  # the package whose subpackages are the rule families

@@ -24,11 +24,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import click
 
-from formalai_lint import __version__
+from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
 
 FORMATS = ("text", "full", "json", "sarif", "github", "junit", "gitlab")
@@ -100,8 +101,8 @@ def _json(data: object) -> str:
 def text_line(path: str, d: Diagnostic, color: bool = False) -> str:
     """`path:line:col: CODE message`, `[warning]` for warnings, `[*]` when a fix exists."""
 
-    def style(text: str, **how: object) -> str:
-        return click.style(text, **how) if color else text  # type: ignore[arg-type]
+    def style(text: str, **how: Any) -> str:
+        return click.style(text, **how) if color else text
 
     code_color = "red" if d.severity == Severity.ERROR else "yellow"
     return (
@@ -203,6 +204,7 @@ def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
 
 def sarif_rules() -> list[dict[str, object]]:
     """A reportingDescriptor for every registered rule."""
+    # here: the registry loads the parser and the rules, which `--version` never needs
     from formalai_lint import registry, resources
 
     descriptors: list[dict[str, object]] = []

@@ -17,6 +17,8 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 
+pytestmark = pytest.mark.slow  # builds the wheel; one test installs it into a new environment
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -39,9 +41,10 @@ def test_wheel_contains_rule_pages_and_schemas(wheel: Path) -> None:
 
 def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir)  # without its own pip: this one installs into it (`--python`)
     bin_dir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
-    subprocess.run([bin_dir / "python", "-m", "pip", "install", "-q", str(wheel)], check=True)
+    pip = [sys.executable, "-m", "pip", "--python", str(bin_dir / "python")]
+    subprocess.run([*pip, "install", "-q", str(wheel)], check=True)
     exe = bin_dir / "formalai-lint"
 
     page = subprocess.run([exe, "rule", "FL101"], capture_output=True, text=True, cwd=tmp_path)

@@ -21,6 +21,7 @@ class BrokenCrossFragment(ProjectRule):
         for doc, link, found in project.resolved_links:
             if found.status is not Status.MISSING_FRAGMENT or not link.path:
                 continue  # a same-file fragment is FL201's
+            assert found.path is not None  # the file was found, the fragment was not
             if link.context != "related":
                 yield self.diagnostic(
                     doc.path,

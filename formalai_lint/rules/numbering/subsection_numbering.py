@@ -76,14 +76,14 @@ class SubsectionNumbering(FileRule):
             repeats = [n.continuation for _, n in numbered]
             for index, expected in slips(values, repeats=repeats):
                 heading, now = numbered[index]
-                before = numbered[index - 1][1]
-                if parent.parts != now.parts[:-1] or parent.parts != before.parts[:-1]:
+                previous = numbered[index - 1][1]
+                if parent.parts != now.parts[:-1] or parent.parts != previous.parts[:-1]:
                     continue  # `1.1` after `0.1`: last numbers of two prefixes do not compare
                 yield self.diagnostic(
                     doc.path,
                     heading.line,
                     heading.column,
-                    f"subsection `{heading.text}` follows {before.text}:"
+                    f"subsection `{heading.text}` follows {previous.text}:"
                     f" expected {prefix}.{expected}",
                     heading.text,
                     **span(heading),

@@ -23,6 +23,7 @@ class RelatedUnresolved(ProjectRule):
             if found.status is Status.MISSING_FILE:
                 problem = "does not exist"
             elif found.status is Status.MISSING_FRAGMENT:
+                assert found.path is not None  # the file was found, the fragment was not
                 problem = f"has no heading or anchor `#{link.fragment}`"
                 note = attribute_note(link.fragment, project.docs[found.path].anchors)
             else:

@@ -82,7 +82,8 @@ class TocNesting(FileRule):
 
 def _parents(tree: list[Heading]) -> dict[str, str]:
     """Each heading's parent in the TOC's outline: the nearest heading above of a higher level."""
-    parents, stack = {}, []
+    parents: dict[str, str] = {}
+    stack: list[Heading] = []
     for heading in tree:
         while stack and stack[-1].level >= heading.level:
             stack.pop()
