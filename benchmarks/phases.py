@@ -25,13 +25,15 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent))
 from floor import markdown_files  # noqa: E402
 
-from formalai_lint import registry, source  # noqa: E402
+from formalai_lint import source  # noqa: E402
 from formalai_lint.cache import encode  # noqa: E402
-from formalai_lint.config import Settings, load_settings  # noqa: E402
+from formalai_lint.config import Settings  # noqa: E402
 from formalai_lint.document import Document  # noqa: E402
-from formalai_lint.engine import FileResult  # noqa: E402
 from formalai_lint.markdown import parser  # noqa: E402
-from formalai_lint.rule import DocFacts, FileRule  # noqa: E402
+from formalai_lint.project import DocFacts  # noqa: E402
+from formalai_lint.results import FileResult  # noqa: E402
+from formalai_lint.rule import FileRule  # noqa: E402
+from formalai_lint.session import Session  # noqa: E402
 
 
 def one_pass(texts: dict[str, str], settings: Settings, rules: list[FileRule]) -> dict[str, float]:
@@ -73,8 +75,8 @@ def main() -> None:
         cli.error("--passes must be at least 1")
     if not args.dir.is_dir():
         cli.error(f"{args.dir} is not a folder")
-    settings = load_settings([args.dir.resolve()])
-    rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
+    session = Session.open([args.dir.resolve()])
+    settings, rules = session.settings, session.rules.file_rules
     texts = {}
     for path in markdown_files(args.dir.resolve()):
         try:

@@ -23,26 +23,30 @@ every file of the cache is read only as a regular file, never through a symlink.
 from __future__ import annotations
 
 import contextlib
-import enum
 import functools
 import hashlib
 import json
-import os
-import stat
 import sys
 import time
-from collections.abc import Collection, Mapping
-from dataclasses import fields, is_dataclass
+from collections.abc import Collection
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from formalai_lint import safeio
-from formalai_lint.config import ConfigError, Settings
-from formalai_lint.diagnostic import Diagnostic
-from formalai_lint.engine import FileResult
-from formalai_lint.rule import DocFacts, Rule
+import markdown_it
+import mdit_py_plugins
 
-DIR_NAME = ".formalai-lint-cache"
+from formalai_lint import safeio
+from formalai_lint._version import __version__
+from formalai_lint.config import CACHE_DIR_NAME, Settings, plain
+from formalai_lint.diagnostic import Diagnostic
+from formalai_lint.errors import CacheError
+from formalai_lint.project import DocFacts
+from formalai_lint.results import FileResult
+from formalai_lint.rule import Rule
+from formalai_lint.secret import secret, secret_file
+
+DIR_NAME = CACHE_DIR_NAME
 FORMAT = "formalai-lint-cache 2"
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n# formalai-lint cache; see formalai-lint --help\n"
@@ -50,78 +54,14 @@ TAG = (
 KEEP_KEYS = 4  # cache files of other keys kept (e.g. a pre-commit run with other options)
 SERIALISED_FIELDS = ("path", "facts", "diagnostics")  # of FileResult: extend both together
 MAX_CACHE_BYTES = 1 << 30  # a larger cache file is not read (the run parses everything)
-SECRET_BYTES = 32
 
 
 class CacheUnavailable(Exception):
     """The cache folder cannot be used; the run goes on without a cache."""
 
 
-def content_hash(path: Path, max_bytes: int | None = None, root: Path | None = None) -> str | None:
-    """BLAKE2b of a regular file's bytes, or None when it is not one (a symlink, a folder, a
-    FIFO, unreadable, outside `root`) or is larger than `max_bytes`: such files are never
-    cached (`source.read` decides what becomes of them)."""
-    try:
-        digest = hashlib.blake2b(digest_size=16)
-        with safeio.open_regular(path, root, max_bytes, follow=False) as f:
-            while chunk := f.read(1 << 20):
-                digest.update(chunk)
-    except (OSError, safeio.UnreadableError):
-        return None
-    return digest.hexdigest()
-
-
-def secret_file() -> Path | None:
-    """Where this user's cache secret is kept: `$XDG_CACHE_HOME/formalai-lint/secret`, else
-    `~/.cache/formalai-lint/secret`; outside every project, so no repository can plant it."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):
-        home = os.path.expanduser("~")
-        if not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
-    return Path(base) / "formalai-lint" / "secret"
-
-
-def secret() -> bytes | None:
-    """This user's secret key for the cache's MACs, made on first use: 32 random bytes in a
-    file of mode 0600 in a folder that only this user can write. None (no cache) when that
-    cannot be had: no home folder, a folder others can write, a read-only file system."""
-    file = secret_file()
-    return None if file is None else _secret(file)
-
-
-@functools.cache  # once per process and file
-def _secret(file: Path) -> bytes | None:
-    uid = os.getuid() if hasattr(os, "getuid") else None
-    try:
-        file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder = os.lstat(file.parent)
-        if not stat.S_ISDIR(folder.st_mode) or folder.st_mode & 0o022:
-            return None
-        if uid is not None and folder.st_uid != uid:
-            return None
-        for _ in range(2):
-            with contextlib.suppress(safeio.UnreadableError):
-                with safeio.open_regular(file, max_bytes=SECRET_BYTES, follow=False) as f:
-                    info = os.fstat(f.fileno())
-                    data = f.read()
-                mine = uid is None or info.st_uid == uid
-                if len(data) == SECRET_BYTES and not info.st_mode & 0o077 and mine:
-                    return data
-            safeio.write(file, os.urandom(SECRET_BYTES), mode=0o600)
-    except OSError:
-        return None
-    return None
-
-
 def cache_key(settings: Settings, rules: Collection[type[Rule]]) -> str:
     """A hash of everything besides a document's bytes that can change its phase-1 result."""
-    import markdown_it
-    import mdit_py_plugins
-
-    from formalai_lint import __version__
-
     parts = {
         "format": FORMAT,
         "version": __version__,
@@ -129,7 +69,7 @@ def cache_key(settings: Settings, rules: Collection[type[Rule]]) -> str:
         "parser": [markdown_it.__version__, mdit_py_plugins.__version__],
         "root": str(settings.root),
         "settings": {
-            f.name: _plain(getattr(settings, f.name))
+            f.name: plain(getattr(settings, f.name))
             for f in fields(settings)
             if f.name not in ("root", "config_file")
         },
@@ -148,33 +88,15 @@ def _code_fingerprint(rules: Collection[type[Rule]]) -> list[tuple[str, int, int
     files = set(package.rglob("*.py"))
     for rule in rules:
         module = sys.modules.get(rule.__module__)
-        if module is not None and getattr(module, "__file__", None):
-            files.add(Path(module.__file__))  # type: ignore[arg-type]
+        file = getattr(module, "__file__", None)
+        if file:
+            files.add(Path(file))
     found = []
     for file in sorted(files):
         with contextlib.suppress(OSError):
             info = file.stat()
             found.append((str(file), info.st_size, info.st_mtime_ns))
     return found
-
-
-def _plain(value: Any) -> Any:
-    """`value` as JSON-able data, deterministic (no memory addresses, sets sorted)."""
-    if isinstance(value, enum.Enum):
-        return _plain(value.value)
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (set, frozenset)):
-        return sorted((_plain(v) for v in value), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Path):
-        return str(value)
-    return f"{type(value).__qualname__}:{value}"
 
 
 def encode(result: FileResult) -> bytes:
@@ -199,58 +121,15 @@ def decode(body: bytes) -> FileResult:
     return FileResult(data["path"], facts, [Diagnostic.from_json(d) for d in data["diagnostics"]])
 
 
-def _config_digest(table: Mapping[str, Any]) -> str:
-    from formalai_lint import __version__
-    from formalai_lint.resources import data_dir
-
-    schema = (data_dir("schemas") / "config.schema.json").read_bytes()
-    text = json.dumps(_plain(table), sort_keys=True, ensure_ascii=False)
-    return hashlib.blake2b(f"{__version__}\0{text}".encode() + schema, digest_size=16).hexdigest()
-
-
-def _valid_mark(table: Mapping[str, Any]) -> bytes | None:
-    """What `valid-config` holds for `table`: its digest keyed with the user's secret (so a
-    mark planted in the repository is worthless), or None without a secret."""
-    key = secret()
-    if key is None:
-        return None
-    digest = _config_digest(table).encode()
-    return hashlib.blake2b(digest, key=key, digest_size=16).hexdigest().encode()
-
-
-def known_valid(root: Path, table: Mapping[str, Any]) -> bool:
-    """Whether this config table passed schema validation in an earlier run (of this tool
-    version and schema): importing jsonschema would cost more than a small lint. The mark is
-    read only as a small regular file inside `root`, never through a symlink."""
-    mark = _valid_mark(table)
-    if mark is None:
-        return False
-    try:
-        found = safeio.read_bytes(root / DIR_NAME / "valid-config", root, 256, follow=False)
-    except safeio.UnreadableError:
-        return False
-    return found == mark
-
-
-def remember_valid(root: Path, table: Mapping[str, Any]) -> None:
-    """Note that `table` is valid, in the project's cache folder if there is one already
-    (a run with the cache creates it; `--no-cache` never reads nor writes it)."""
-    folder = root / DIR_NAME
-    mark = _valid_mark(table)
-    if mark is not None and folder.is_dir() and not folder.is_symlink() and _writable(folder):
-        with contextlib.suppress(OSError):
-            safeio.write(folder / "valid-config", mark, root)
-
-
 def check_dir(directory: Path) -> None:
     """Refuse a folder that exists and holds something other than a formalai-lint cache:
     `--cache-dir docs` must not litter (or prune) a folder of the user's."""
     if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
-        raise ConfigError(f"--cache-dir: `{directory}` is not a folder")
+        raise CacheError(f"--cache-dir: `{directory}` is not a folder")
     if directory.is_dir() and not (directory / "CACHEDIR.TAG").is_file():
         with contextlib.suppress(OSError):
             if any(directory.iterdir()):
-                raise ConfigError(
+                raise CacheError(
                     f"--cache-dir: `{directory}` is not empty and is not a formalai-lint cache"
                     " (it has no CACHEDIR.TAG); give an empty or new folder"
                 )
@@ -285,7 +164,7 @@ class Cache:
                 if not safeio.really_inside(root, existing):
                     raise CacheUnavailable(f"`{directory}` leads out of the project root")
             existing = next(p for p in (directory, *directory.parents) if p.exists())
-            if not _writable(existing):
+            if not safeio.writable_folder(existing):
                 raise CacheUnavailable(f"`{existing}` is read-only")
             directory.mkdir(parents=True, exist_ok=True)
             for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", TAG)):
@@ -394,11 +273,6 @@ class Cache:
         for _, file in sorted(others, reverse=True)[KEEP_KEYS - 1 :]:
             with contextlib.suppress(OSError):
                 file.unlink()
-
-
-def _writable(folder: Path) -> bool:
-    """Writable, and not marked read-only by its mode (which root would otherwise ignore)."""
-    return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
 
 
 def _belongs_to(result: FileResult, path: str) -> bool:

@@ -9,17 +9,25 @@ file's folder, else the git top level, else the paths' common parent.
 
 from __future__ import annotations
 
+import contextlib
+import enum
+import hashlib
+import json
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from formalai_lint import safeio
+from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Severity
 from formalai_lint.document import DEFAULT_RELATED_PATTERN, DEFAULT_TOC_PATTERN, ParseOptions
+from formalai_lint.errors import ConfigError
+from formalai_lint.resources import data_dir, schema
+from formalai_lint.secret import secret
 from formalai_lint.source import DEFAULT_MAX_BYTES, locate
 
 DEFAULT_MAX_SECONDS = 10.0  # CPU seconds per file; the `max-file-seconds` setting changes it
@@ -27,10 +35,7 @@ DEFAULT_MAX_SECONDS = 10.0  # CPU seconds per file; the `max-file-seconds` setti
 CONFIG_FILES = (".formalai-lint.toml", "pyproject.toml")
 DEFAULT_ARCHIVE_FOLDERS = ("archive", ".archive", "backup", "归档")
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
-
-
-class ConfigError(Exception):
-    """A mistake in the configuration or the command line: reported, exit code 2."""
+CACHE_DIR_NAME = ".formalai-lint-cache"  # in the project root, unless --cache-dir
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Settings:
     max_file_seconds: float = DEFAULT_MAX_SECONDS  # CPU seconds; a slower file gets FL005
     table: Mapping[str, Any] = field(default_factory=dict)  # the whole validated config table
     archive_folders: tuple[str, ...] = DEFAULT_ARCHIVE_FOLDERS  # never suggested from outside
+    respect_gitignore: bool = True  # a folder search skips what git ignores
+    force_exclude: bool = False  # files named on the command line are excluded/ignored too
 
     @property
     def parse_options(self) -> ParseOptions:
@@ -92,11 +99,24 @@ def load_toml(path: Path, root: Path | None = None) -> dict[str, Any]:
     except safeio.UnreadableError as e:
         raise ConfigError(f"{path}: cannot read: {e}") from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+        raise ConfigError(_toml_error(path, e)) from None
     except UnicodeDecodeError as e:
         raise ConfigError(f"{path}: not UTF-8 at byte {e.start}; TOML files are UTF-8") from None
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+_TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)$")
+
+
+def _toml_error(path: Path, error: ValueError) -> str:
+    """`path:line:column: invalid TOML: what`, the position where the parser stopped (tomllib
+    puts it at the end of its message, as `(at line 3, column 9)`)."""
+    text = str(error)
+    at = _TOML_AT.search(text)
+    if at is None:  # `(at end of document)`
+        return f"{path}: invalid TOML: {text}"
+    return f"{path}:{at[1]}:{at[2]}: invalid TOML: {text[: at.start()]}"
 
 
 def load_explicit(path: Path) -> tuple[Path, dict[str, Any]]:
@@ -119,22 +139,26 @@ def _tool_table(data: dict[str, Any], path: Path) -> Any:
 
 
 def validate(table: Mapping[str, Any], source: str) -> None:
-    """Check `table` against the schema; raise ConfigError naming the key and expectation."""
+    """Check `table` against the schema; raise ConfigError naming, one line each, every key
+    that is wrong and what was expected (all of them, not only the first)."""
     import jsonschema  # imported here: it is slow to import and only needed with a config
-
-    from formalai_lint.resources import schema
 
     validator = jsonschema.Draft202012Validator(
         schema("config.schema.json"), format_checker=jsonschema.FormatChecker()
     )
-    errors = sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = jsonschema.exceptions.best_match(errors)
+    errors = sorted(validator.iter_errors(table), key=lambda e: [str(p) for p in e.absolute_path])
+    messages: list[str] = []
+    for each in errors:
+        error = jsonschema.exceptions.best_match([each])  # the most telling of an anyOf's
         key = _key_path(error.absolute_path) or "(top level)"
-        raise ConfigError(f"{source}: `{key}`: {_describe(error)}")
+        message = f"{source}: `{key}`: {_describe(error)}"
+        if message not in messages:
+            messages.append(message)
     nan = _nan_key(table)
     if nan is not None:
-        raise ConfigError(f"{source}: `{_key_path(nan)}`: nan is not a number; give a value")
+        messages.append(f"{source}: `{_key_path(nan)}`: nan is not a number; give a value")
+    if messages:
+        raise ConfigError("\n".join(messages))
 
 
 def _nan_key(table: Mapping[str, Any]) -> list[object] | None:
@@ -145,7 +169,7 @@ def _nan_key(table: Mapping[str, Any]) -> list[object] | None:
         path, value = stack.pop()
         if isinstance(value, float) and value != value:
             return path
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):  # a TOML table
             stack.extend(([*path, k], v) for k, v in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(value))))
@@ -155,15 +179,25 @@ def _nan_key(table: Mapping[str, Any]) -> list[object] | None:
 def _key_path(parts: Sequence[object]) -> str:
     text = ""
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = str(part) if str(part).isprintable() else ascii(str(part))  # a key holding `\n`
+        text += f"[{part}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """` (did you mean `x`?)` when one known word is close to `word` (a typo), else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
+    return f" (did you mean `{close[0]}`?)" if close else ""
 
 
 def _describe(error: Any) -> str:
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        known = ", ".join(sorted(error.schema.get("properties", {})))
-        return f"unknown key {', '.join(map(repr, extra))}; expected one of: {known}"
+        properties = error.schema.get("properties", {})
+        extra = sorted(set(error.instance) - set(properties))
+        unknown = "; ".join(f"unknown key {k!r}{did_you_mean(k, properties)}" for k in extra)
+        return f"{unknown}; expected one of: {', '.join(sorted(properties))}"
     if error.validator == "pattern" and "description" in error.schema:
         return f"{error.instance!r}: {error.schema['description']}"
     if error.validator == "pattern":
@@ -174,7 +208,7 @@ def _describe(error: Any) -> str:
         return f"{error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}"
     if error.validator == "type":
         return f"expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
-    return error.message
+    return str(error.message)
 
 
 def git_root(start: Path) -> Path | None:
@@ -230,13 +264,11 @@ def load_settings(
         start = common_parent(paths)
         found, top = find_config(start), git_root(start)
     config_file, table = (locate(found[0]), found[1]) if found else (None, {})
-    if config_file is not None:
-        from formalai_lint.cache import known_valid, remember_valid
-
-        if not (use_cache and known_valid(config_file.parent, table)):  # jsonschema is slow
-            validate(table, str(config_file))
-            if use_cache:
-                remember_valid(config_file.parent, table)
+    # jsonschema is slow: a table validated in an earlier run is not validated again
+    if config_file is not None and not (use_cache and known_valid(config_file.parent, table)):
+        validate(table, str(config_file))
+        if use_cache:
+            remember_valid(config_file.parent, table)
     root = config_file.parent if config_file else (top or start)
     for path in paths:
         if path != root and root not in path.parents:
@@ -263,16 +295,70 @@ def load_settings(
         max_file_seconds=table.get("max-file-seconds", DEFAULT_MAX_SECONDS),
         table=table,
         archive_folders=tuple(table.get("archive-folders", DEFAULT_ARCHIVE_FOLDERS)),
+        respect_gitignore=option("respect-gitignore", True),
+        force_exclude=option("force-exclude", False),
     )
 
 
-def selector_matches(selector: str, code: str, name: str) -> bool:
-    return (
-        selector == "ALL"
-        or selector == name
-        or (selector.startswith("FL") and code.startswith(selector))
-    )
+def plain(value: Any) -> Any:
+    """`value` as JSON-able data, deterministic (no memory addresses, sets sorted)."""
+    if isinstance(value, enum.Enum):
+        return plain(value.value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Path):
+        return str(value)
+    return f"{type(value).__qualname__}:{value}"
 
 
-def is_selector(text: str) -> bool:
-    return bool(re.fullmatch(r"ALL|FL\d{0,3}|[a-z][a-z0-9]*(?:-[a-z0-9]+)*", text))
+def _config_digest(table: Mapping[str, Any]) -> str:
+    schema = (data_dir("schemas") / "config.schema.json").read_bytes()
+    text = json.dumps(plain(table), sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(f"{__version__}\0{text}".encode() + schema, digest_size=16).hexdigest()
+
+
+def _valid_mark(table: Mapping[str, Any]) -> bytes | None:
+    """What `valid-config` holds for `table`: its digest keyed with the user's secret (so a
+    mark planted in the repository is worthless), or None without a secret."""
+    key = secret()
+    if key is None:
+        return None
+    digest = _config_digest(table).encode()
+    return hashlib.blake2b(digest, key=key, digest_size=16).hexdigest().encode()
+
+
+def known_valid(root: Path, table: Mapping[str, Any]) -> bool:
+    """Whether this config table passed schema validation in an earlier run (of this tool
+    version and schema): importing jsonschema would cost more than a small lint. The mark is
+    read only as a small regular file inside `root`, never through a symlink."""
+    mark = _valid_mark(table)
+    if mark is None:
+        return False
+    try:
+        found = safeio.read_bytes(root / CACHE_DIR_NAME / "valid-config", root, 256, follow=False)
+    except safeio.UnreadableError:
+        return False
+    return found == mark
+
+
+def remember_valid(root: Path, table: Mapping[str, Any]) -> None:
+    """Note that `table` is valid, in the project's cache folder if there is one already
+    (a run with the cache creates it; `--no-cache` never reads nor writes it)."""
+    folder = root / CACHE_DIR_NAME
+    mark = _valid_mark(table)
+    if (
+        mark is not None
+        and folder.is_dir()
+        and not folder.is_symlink()
+        and safeio.writable_folder(folder)
+    ):
+        with contextlib.suppress(OSError):
+            safeio.write(folder / "valid-config", mark, root)

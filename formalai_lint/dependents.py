@@ -25,17 +25,13 @@ import json
 import posixpath
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from formalai_lint import source
+from formalai_lint import gitignore, source
 from formalai_lint.config import Settings
 from formalai_lint.engine import linked_documents
-from formalai_lint.files import is_excluded
-from formalai_lint.links import MARKDOWN_SUFFIXES
-
-if TYPE_CHECKING:
-    from formalai_lint.workers import Phase1, RunOptions
+from formalai_lint.files import MARKDOWN_SUFFIXES, is_excluded
+from formalai_lint.workers import Phase1
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 # A link destination made of `.`/`..` segments only, or those and `README.md`, or `/`:
@@ -48,19 +44,12 @@ _DOT_LINK = re.compile(
 )
 
 
-def dependents(
-    settings: Settings,
-    given: Sequence[str],
-    files: frozenset[str],
-    options: RunOptions | None = None,
-    phase1: Phase1 | None = None,
-) -> list[str]:
+def dependents(phase1: Phase1, given: Sequence[str], files: frozenset[str]) -> list[str]:
     """Markdown files not in `given` (and not excluded) whose links point into `given`.
-    The documents that pass the screen go through phase 1 like targets (`options`: workers
-    and cache), so that a warm pre-commit run reads them from the cache; pass an open `phase1`
-    to share it with the lint that follows (which then saves the cache)."""
-    from formalai_lint import workers  # here: workers imports the engine
-
+    The documents that pass the screen go through the run's `phase1` like targets (workers
+    and cache), so that a warm pre-commit run reads them from the cache, and the lint that
+    follows does not parse them again."""
+    settings = phase1.settings
     targets = {path for path in given if path.endswith(MARKDOWN_SUFFIXES)}
     folders = {posixpath.dirname(p) for p in targets if posixpath.basename(p) == "README.md"}
     # `…/D/README.md` names D unless its folders are all `.`/`..`: then it is written inside D
@@ -71,22 +60,22 @@ def dependents(
         json.dumps(name, ensure_ascii=False)[1:-1].encode(errors="surrogateescape")
         for name in names
     ]
-    with workers.phase1_of(settings, files, options, shared=phase1) as phase1:
-        candidates = []
-        for path in sorted(files):
-            if path in targets or not path.endswith(MARKDOWN_SUFFIXES):
-                continue
-            if is_excluded(path, settings.exclude):
-                continue
-            inside = any(folder == "" or path.startswith(folder + "/") for folder in folders)
-            body = phase1.cached_body(path)
-            if body is not None:
-                passes = inside or any(name in body for name in encoded)
-            else:
-                passes = _mentions(settings, path, names, inside)
-            if passes:
-                candidates.append(path)
-        outcomes = phase1.run(candidates)
+    git = gitignore.of_settings(settings, files)
+    candidates = []
+    for path in sorted(files):
+        if path in targets or not path.endswith(MARKDOWN_SUFFIXES):
+            continue
+        if is_excluded(path, settings.exclude) or (git is not None and git.ignored(path)):
+            continue
+        inside = any(folder == "" or path.startswith(folder + "/") for folder in folders)
+        body = phase1.cached_body(path)
+        if body is not None:
+            passes = inside or any(name in body for name in encoded)
+        else:
+            passes = _mentions(settings, path, names, inside)
+        if passes:
+            candidates.append(path)
+    outcomes = phase1.run(candidates)
     return [
         result.path
         for result, _ in outcomes
@@ -98,7 +87,7 @@ def _mentions(settings: Settings, path: str, names: set[str], dot_links: bool) -
     """Whether the document's text names one of `names` or (with `dot_links`) has a link
     made of `.`/`..` segments only."""
     try:
-        text = source.read(settings.root / path, settings.root, settings.max_file_size)
+        text = source.read(settings.root / path, settings.root, settings.max_file_size).text
     except source.UnreadableError:
         return False
     decoded = unquote(html.unescape(_ESCAPED.sub(r"\1", text)))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Severity(str, enum.Enum):
@@ -50,17 +52,17 @@ class Diagnostic:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Diagnostic:
+    def from_json(cls, data: Mapping[str, Any]) -> Diagnostic:
         return cls(
             path=str(data["path"]),
-            line=int(data["line"]),  # type: ignore[arg-type]
-            column=int(data["column"]),  # type: ignore[arg-type]
+            line=int(data["line"]),
+            column=int(data["column"]),
             code=str(data["code"]),
             message=str(data["message"]),
             name=str(data.get("name", "")),
             severity=Severity(data.get("severity", "error")),
             text=str(data.get("text", "")),
-            end_line=data.get("end_line"),  # type: ignore[arg-type]
-            end_column=data.get("end_column"),  # type: ignore[arg-type]
+            end_line=data.get("end_line"),
+            end_column=data.get("end_column"),
             fixable=bool(data.get("fixable", False)),
         )

@@ -89,6 +89,8 @@ class Heading(NamedTuple):
     line: int
     column: int  # where the heading text starts
     anchor: str  # GitHub id, unique within the document
+    end_line: int = 0  # where its text ends: the column just after it (0: unknown)
+    end_column: int = 0
 
     @property
     def title(self) -> str:
@@ -133,6 +135,8 @@ class Link(NamedTuple):
     context: str = ""  # "toc", "related" or ""
     in_math: bool = False  # written between `\(` and `\)`, which GitHub does not read as math
     planned: bool = False  # marked on its line, after its start, `（待创建）` / `(planned)`
+    end_line: int = 0  # where the whole `[text](target)` ends: the column just after it
+    end_column: int = 0  # (0: unknown)
 
 
 class HtmlAnchor(NamedTuple):
@@ -157,6 +161,8 @@ class TocEntry(NamedTuple):
     line: int
     column: int
     number: str = ""  # the item's number in a numbered list (`2` for `2. [引言](#2-引言)`)
+    end_line: int = 0  # where its link (or, unlinked, its text) ends: the column just after
+    end_column: int = 0
 
 
 class Toc(NamedTuple):
@@ -485,6 +491,8 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
                         entry.line,
                         entry.column,
                         item_number,
+                        entry.end_line,
+                        entry.end_column,
                     )
                 )
                 b.toc_links.add(id(entry))
@@ -492,7 +500,8 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
                 depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
                 text = plain_text(b.children(token))
                 line, column = _position(token, 0, b.lines)
-                unlinked.append(TocEntry(text, "", "", depth, line, column, item_number))
+                end = _position(token, len(token.content.rstrip()), b.lines)
+                unlinked.append(TocEntry(text, "", "", depth, line, column, item_number, *end))
             item_open = False
         elif kind == "paragraph_open":
             in_paragraph = True
@@ -502,7 +511,8 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             inline = tokens[index + 1]
             text = plain_text(b.children(inline))
             line, column = _position(inline, 0, b.lines)
-            heading = Heading(int(token.tag[1]), text, line, column, b.slugger.slug(text))
+            end = _position(inline, len(inline.content.rstrip()), b.lines)
+            heading = Heading(int(token.tag[1]), text, line, column, b.slugger.slug(text), *end)
             b.headings.append(heading)
             toc_heading = (
                 heading if b.toc is None and b.toc_re.search(toc_title(heading.text)) else None
@@ -639,6 +649,7 @@ def _inline(token: Token, b: _Builder) -> Link | None:
         path, fragment = decode_href(href)
         start = child.meta.get("start", 0)
         line, column = _position(token, start, b.lines)
+        end_line, end_column = _position(token, child.meta.get("end", start), b.lines)
         link = Link(
             target=raw,
             path=path,
@@ -650,6 +661,8 @@ def _inline(token: Token, b: _Builder) -> Link | None:
             external=is_external(href),
             in_math=_in_paren_math(token, start),
             planned=b.planned(line, column),
+            end_line=end_line,
+            end_column=end_column,
         )
         b.links.append(link)
         first = first or link

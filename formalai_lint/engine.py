@@ -1,67 +1,92 @@
-"""Collect, then check: the whole lint of a set of documents.
+"""Collect, then check: the lint of a set of documents, given a way to run phase 1.
 
-Phase 1 parses each target once and runs the file rules on it; it also keeps the document's
-facts. Documents that targets link to are parsed for their facts too. Phase 2 runs the
-project rules once over those facts. Then per-file ignores and severity overrides apply and
-the diagnostics are sorted. File I/O is limited to `source.read`.
+`RuleSet` is the run's rules, built once from the settings. Phase 1 (`lint_file`) parses one
+document and runs the file rules on it, keeping the document's facts; the caller decides how
+phase 1 runs (in-process, in workers, through the cache: `workers.Phase1`) and passes it to
+`lint` as a function. Documents that targets link to are run through phase 1 too, for their
+facts. Phase 2 runs the project rules once over those facts. Then suppressions, per-file
+ignores and severity overrides apply and the diagnostics are sorted. File I/O is limited to
+`source.read`.
 """
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
-from functools import partial
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property, partial
+from typing import Any
 
 from formalai_lint import gitignore, links, registry, source, suppression
-from formalai_lint.config import Settings, selector_matches
+from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.links import MARKDOWN_SUFFIXES, join
-from formalai_lint.rule import DocFacts, FileRule, Project, ProjectRule, Rule
+from formalai_lint.files import MARKDOWN_SUFFIXES, folder_readme, is_excluded
+from formalai_lint.links import join
+from formalai_lint.project import DocFacts, Project
+from formalai_lint.results import FileResult, Report
+from formalai_lint.rule import FileRule, ProjectRule, Rule
 from formalai_lint.rules.tool.file_too_large import FileTooLarge
 from formalai_lint.rules.tool.internal_error import InternalError
 from formalai_lint.rules.tool.unreadable_file import UnreadableFile
 from formalai_lint.rules.tool.unused_suppression import UnusedSuppression
+from formalai_lint.selector import selector_matches
 from formalai_lint.suppression import Directive
 
-if TYPE_CHECKING:
-    from formalai_lint import workers
+__all__ = ["FileResult", "Report", "RuleSet", "lint", "lint_file"]
+
+Outcome = tuple[FileResult, list[str]]  # a file's result and the tracebacks of crashed rules
+Phase1Run = Callable[[Sequence[str]], list[Outcome]]  # one outcome per path, in order
 
 
-@dataclass
-class FileResult:
-    path: str
-    facts: DocFacts | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """The rules of a run, chosen by the settings once: the enabled rule classes, and
+    instances of the file rules and the project rules. Pickled as its settings (a worker
+    started by `spawn` rebuilds it the same way)."""
+
+    settings: Settings
+    enabled: tuple[type[Rule], ...]
+
+    @classmethod
+    def of(cls, settings: Settings) -> RuleSet:
+        return cls(settings, registry.enabled(settings))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RuleSet.of, (self.settings,))
+
+    @cached_property
+    def file_rules(self) -> list[FileRule]:
+        return [c(self.settings) for c in self.enabled if issubclass(c, FileRule)]
+
+    @cached_property
+    def project_rules(self) -> list[ProjectRule]:
+        return [c(self.settings) for c in self.enabled if issubclass(c, ProjectRule)]
+
+    @cached_property
+    def codes(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.enabled)
 
 
-@dataclass
-class Report:
-    diagnostics: list[Diagnostic]
-    files_checked: int
-    tracebacks: list[str] = field(default_factory=list)  # shown with -v
-
-
-def parse(settings: Settings, path: str) -> Document:
-    text = source.read(settings.root / path, settings.root, settings.max_file_size)
+def parse(settings: Settings, path: str, text: str) -> Document:
     return Document(path, text, settings.parse_options)
 
 
 def lint_file(
     settings: Settings, path: str, rules: Sequence[FileRule]
-) -> tuple[FileResult, list[str]]:
-    """Phase 1 for one file: parse, run the file rules, keep the facts."""
+) -> tuple[FileResult, list[str], str | None]:
+    """Phase 1 for one file: read, parse, run the file rules, keep the facts. Returns the
+    result, the tracebacks of crashed rules and the digest of the bytes read (None when the
+    file could not be read)."""
     try:
-        doc = parse(settings, path)
+        contents = source.read(settings.root / path, settings.root, settings.max_file_size)
+        doc = parse(settings, path, contents.text)
     except source.TooLargeError as e:
         diag = FileTooLarge(settings).diagnostic(path, 1, 1, f"not linted: {e}", e.reason)
-        return FileResult(path, None, [diag]), []
+        return FileResult(path, None, [diag]), [], None
     except source.UnreadableError as e:
         diag = UnreadableFile(settings).diagnostic(path, 1, 1, f"cannot read file: {e}", e.reason)
-        return FileResult(path, None, [diag]), []
+        return FileResult(path, None, [diag]), [], None
     result = FileResult(path, DocFacts.of(doc))
     tracebacks: list[str] = []
     for rule in rules:
@@ -70,7 +95,7 @@ def lint_file(
         except Exception as e:
             result.diagnostics.append(_crash(settings, rule, path, e))
             tracebacks.append(traceback.format_exc())
-    return result, tracebacks
+    return result, tracebacks, contents.digest
 
 
 def _crash(settings: Settings, rule: Rule, path: str, error: Exception) -> Diagnostic:
@@ -96,62 +121,45 @@ def linked_documents(facts: Iterable[DocFacts], files: frozenset[str]) -> set[st
             target = join(doc.path, link.path)
             if target is None:
                 continue
-            readme = f"{target}/README.md" if target else "README.md"
-            for candidate in (target, readme):
+            for candidate in (target, folder_readme(target)):
                 if candidate in files and candidate.endswith(MARKDOWN_SUFFIXES):
                     found.add(candidate)
     return found
 
 
-def lint(
-    settings: Settings,
-    targets: Sequence[str],
-    files: frozenset[str],
-    options: workers.RunOptions | None = None,
-    phase1: workers.Phase1 | None = None,
-) -> Report:
-    """Lint `targets`; `options` says how phase 1 runs (default: in-process, no cache).
-
-    A caller that already ran phase 1 on some documents (the changed-files mode) passes its
-    open `phase1`, so that those documents are not linted again; it then saves the cache.
-    """
-    from formalai_lint import workers  # here: workers imports this module
-
-    enabled = registry.enabled(settings)
-    project_rules = [cls(settings) for cls in enabled if issubclass(cls, ProjectRule)]
-
+def lint(rules: RuleSet, targets: Sequence[str], files: frozenset[str], run: Phase1Run) -> Report:
+    """Lint `targets` among the project's `files`, running phase 1 through `run`."""
+    settings = rules.settings
     diagnostics: list[Diagnostic] = []
     tracebacks: list[str] = []
     docs: dict[str, DocFacts] = {}
-    with workers.phase1_of(settings, files, options, shared=phase1) as phase1:
-        for result, crashes in phase1.run(targets):
-            diagnostics.extend(result.diagnostics)
-            tracebacks.extend(crashes)
-            if result.facts is not None:
+    for result, crashes in run(targets):
+        diagnostics.extend(result.diagnostics)
+        tracebacks.extend(crashes)
+        if result.facts is not None:
+            docs[result.path] = result.facts
+    # The documents targets link to, for their facts only (none left when every document is
+    # a target, as in a whole-project run).
+    others = {f for f in files if f.endswith(MARKDOWN_SUFFIXES)}.difference(targets)
+    if rules.project_rules and others:
+        linked = sorted(linked_documents(list(docs.values()), files) & others)
+        for result, _ in run(linked):
+            if result.facts is not None:  # unreadable: reported when it is a target
                 docs[result.path] = result.facts
-        # The documents targets link to, for their facts only (none left when every
-        # document is a target, as in a whole-project run).
-        others = {f for f in files if f.endswith(MARKDOWN_SUFFIXES)}.difference(targets)
-        if project_rules and others:
-            linked = sorted(linked_documents(list(docs.values()), files) & others)
-            for result, _ in phase1.run(linked):
-                if result.facts is not None:  # unreadable: reported when it is a target
-                    docs[result.path] = result.facts
 
-    if project_rules:
+    if rules.project_rules:
         project = Project(files, docs, tuple(targets), partial(hidden_folders, settings, files))
-        for rule in project_rules:
+        for rule in rules.project_rules:
             try:
                 diagnostics.extend(rule.check(project))
             except Exception as e:
                 diagnostics.append(_crash(settings, rule, targets[0] if targets else ".", e))
                 tracebacks.append(traceback.format_exc())
 
-    codes = {cls.code for cls in enabled}
-    kept = [d for d in diagnostics if d.code in codes]
+    kept = [d for d in diagnostics if d.code in rules.codes]
     found = {path: docs[path].suppressions for path in targets if path in docs}
-    kept = _suppress(settings, enabled, kept, found)
-    return Report(sorted(_configure(settings, kept)), len(targets), tracebacks)
+    kept = _suppress(settings, rules.enabled, kept, found)
+    return Report(sorted(_configure(settings, kept)), len(targets), tracebacks, list(targets))
 
 
 def _suppress(
@@ -176,7 +184,7 @@ def _configure(settings: Settings, diagnostics: Iterable[Diagnostic]) -> Iterabl
     """Apply per-file ignores and severity overrides."""
     for diag in diagnostics:
         ignored = any(
-            fnmatchcase(diag.path, glob)
+            is_excluded(diag.path, (glob,))  # the glob semantics of `exclude`
             and any(selector_matches(s, diag.code, diag.name) for s in codes)
             for glob, codes in settings.per_file_ignores
         )

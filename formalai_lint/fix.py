@@ -6,8 +6,8 @@ until the TOC rules are quiet or nothing changes. After each step the document i
 again and the step is dropped, with a warning, if the rendered HTML outside what it may
 change (the TOC's list; link destinations) is not the same.
 
-`run` is the I/O edge: it reads each file's bytes once, never writes a file that failed to
-decode, writes through `safeio.write` (a temporary file and a rename, with the file's mode
+`run` is the I/O edge: it reads each file once (`source.read`), never writes a file that
+failed to decode, writes through `safeio.write` (a temporary file and a rename, with the file's mode
 and owner kept), and skips a file whose bytes on disk changed since they were read. It never
 writes a symlink, a file whose real path is outside the root, a read-only file (no write
 bit) or a file with several hard links (a rename would break the link): each is skipped
@@ -19,24 +19,22 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import click
 
 from formalai_lint import engine, registry, safeio, source
 from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, ParseOptions
+from formalai_lint.engine import RuleSet
+from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.fixes import html
 from formalai_lint.fixes.edits import EditError, SourceBytes
-from formalai_lint.links import MARKDOWN_SUFFIXES
-from formalai_lint.rule import DocFacts, FileRule, Fix, Project
+from formalai_lint.project import DocFacts, Project
+from formalai_lint.rule import FileRule, Fix
 from formalai_lint.rules.links.fix import link_edits
 from formalai_lint.rules.toc.fix import NotFixable, toc_edit
 
@@ -148,7 +146,7 @@ class _LazyFacts(Mapping[str, DocFacts]):
             if path in self.files and path.endswith(MARKDOWN_SUFFIXES):
                 try:
                     root, limit = self.settings.root, self.settings.max_file_size
-                    text = source.read(root / path, root, limit)
+                    text = source.read(root / path, root, limit).text
                     facts = DocFacts.of(Document(path, text, self.settings.parse_options))
                 except source.UnreadableError:
                     pass
@@ -189,7 +187,7 @@ def _fixable_codes(unsafe: bool) -> frozenset[str]:
 
 
 def run(
-    settings: Settings,
+    rules: RuleSet,
     diagnostics: Sequence[Diagnostic],
     files: frozenset[str],
     *,
@@ -197,16 +195,13 @@ def run(
     write: bool = True,
 ) -> FixRun:
     """Fix every file that has a fixable diagnostic; write it back when `write`."""
+    settings = rules.settings
     codes = _fixable_codes(unsafe)
     by_path: dict[str, list[Diagnostic]] = {}
     for diag in diagnostics:
         if diag.code in codes:
             by_path.setdefault(diag.path, []).append(diag)
-    toc_rules = [
-        cls(settings)
-        for cls in registry.enabled(settings)
-        if cls.fix is Fix.SAFE and issubclass(cls, FileRule)
-    ]
+    toc_rules = [rule for rule in rules.file_rules if rule.fix is Fix.SAFE]
     hidden = partial(engine.hidden_folders, settings, files)
     project = Project(files, _LazyFacts(settings, files), hidden=hidden) if unsafe else None
     outcome = FixRun()
@@ -214,7 +209,7 @@ def run(
         full = settings.root / path
         try:
             info = _writable_file(full, settings.root)
-            data = safeio.read_bytes(full, settings.root, settings.max_file_size, follow=False)
+            data = source.read(full, settings.root, settings.max_file_size, follow=False).data
             fixed = fix_document(
                 path, data, by_path[path], toc_rules, settings.parse_options, project, unsafe
             )
@@ -332,44 +327,3 @@ def summary(outcome: FixRun, remaining: int, *, applied: bool) -> str:
         f" ({tocs} TOC{'s' * (tocs != 1)} rewritten, {links} link{'s' * (links != 1)} retargeted);"
         f" {remaining} remain{'s' * (remaining == 1)}."
     )
-
-
-def from_cli(
-    settings: Settings,
-    opts: Mapping[str, Any],
-    diagnostics: list[Diagnostic],
-    files: frozenset[str],
-    options: Any = None,
-) -> tuple[list[Diagnostic], str]:
-    """What `--fix` / `--diff` do in `check`: fix, then lint the changed files again.
-
-    With `--diff`, print the diff and exit (1 if anything would change). Otherwise return the
-    diagnostics left after fixing and the summary line.
-    """
-    from formalai_lint import engine, report
-
-    outcome = run(settings, diagnostics, files, unsafe=opts["unsafe_fixes"], write=not opts["diff"])
-    for warning in outcome.warnings:
-        click.echo(f"formalai-lint: warning: {report.escape(warning)}", err=True)
-    if opts["diff"]:
-        cwd = Path.cwd()
-        shown = {
-            f.path: safeio.printable(report.display_path(settings.root, f.path, cwd))
-            for f in outcome.fixes
-        }
-        click.echo(unified_diff(outcome.fixes, shown), nl=False)
-        click.echo(summary(outcome, len(diagnostics) - outcome.fixed, applied=False), err=True)
-        sys.exit(1 if outcome.fixes else 0)
-    changed = outcome.changed_paths
-    if changed:
-        again = engine.lint(settings, changed, files, options).diagnostics
-        if opts.get("baseline_path"):
-            from formalai_lint import baseline
-
-            entries = baseline.load(opts["baseline_path"], settings.root)
-            hashes = baseline.line_hashes(settings, again)
-            again = baseline.compare(again, entries, changed, files, hashes).new
-        refreshed = set(changed)
-        kept = [d for d in diagnostics if d.path not in refreshed]
-        diagnostics = sorted([*kept, *again])
-    return diagnostics, summary(outcome, len(diagnostics), applied=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.levelmap import LevelMap
 from formalai_lint.links import join
-from formalai_lint.rule import DocFacts
+from formalai_lint.project import DocFacts
 
 # Rule families by code prefix, in the order the page lists them.
 FAMILIES = (

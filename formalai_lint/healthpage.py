@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import quote
 
-from formalai_lint import __version__, svg
+from formalai_lint import svg
+from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Severity
 from formalai_lint.health import Folder, Health
 from formalai_lint.levelmap import LevelMap, Point, Region

@@ -7,28 +7,23 @@ documents parsed again for their tables (a handful of files), and the baseline c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
-from formalai_lint import baseline, engine, health, healthpage, levelmap, source
+from formalai_lint import engine, health, healthpage, levelmap, source
 from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import DocFacts
-from formalai_lint.workers import Outcome
+from formalai_lint.engine import Phase1Run
+from formalai_lint.project import DocFacts
+
+if TYPE_CHECKING:
+    from formalai_lint.baseline import Outcome
 
 
-class Page(NamedTuple):
-    html: str
-    reported: list[Diagnostic]  # what decides the exit code: not in the baseline
-    baseline_note: str | None
-
-
-def facts(
-    run: Callable[[Sequence[str]], list[Outcome]], targets: Sequence[str], files: frozenset[str]
-) -> dict[str, DocFacts]:
-    """The facts of the targets and of the documents they link to, from an open phase 1
+def facts(run: Phase1Run, targets: Sequence[str], files: frozenset[str]) -> dict[str, DocFacts]:
+    """The facts of the targets and of the documents they link to, from a session's phase 1
     (which returns what it has already linted in this run without linting it again)."""
     found = {r.path: r.facts for r, _ in run(targets) if r.facts is not None}
     linked = sorted(engine.linked_documents(list(found.values()), files) - set(targets))
@@ -53,9 +48,10 @@ def level_documents(
     docs = []
     for path in wanted:
         try:
-            docs.append(engine.parse(settings, path))
+            text = source.read(settings.root / path, settings.root, settings.max_file_size).text
         except source.UnreadableError:  # it changed since phase 1; its findings say so
             continue
+        docs.append(engine.parse(settings, path, text))
     return docs
 
 
@@ -65,21 +61,15 @@ def page(
     files: frozenset[str],
     diagnostics: Sequence[Diagnostic],
     found: dict[str, DocFacts],
-    baseline_path: Path | None,
-    link_base: str | None,
-) -> Page:
-    delta, reported, note = None, list(diagnostics), None
-    if baseline_path is not None:
-        hashes = baseline.line_hashes(settings, diagnostics)
-        entries = baseline.load(baseline_path, settings.root)
-        outcome = baseline.compare(diagnostics, entries, targets, files, hashes)
-        reported = outcome.new
-        delta = health.BaselineDelta(
-            str(baseline_path), outcome.matched, len(outcome.new), outcome.gone
-        )
-        note = (
-            f"formalai-lint: baseline `{baseline_path}` accounts for {outcome.matched} diagnostics"
-        )
+    link_base: str | None = None,
+    baseline_path: Path | None = None,
+    outcome: Outcome | None = None,
+) -> str:
+    """The page of a lint of `targets`; `outcome` is its comparison with the baseline file."""
+    delta = None
+    if outcome is not None:
+        where = str(baseline_path) if baseline_path else "the baseline"
+        delta = health.BaselineDelta(where, outcome.matched, len(outcome.new), outcome.gone)
     docs = level_documents(settings, targets, found, diagnostics)
     model = levelmap.configured_model(settings.table)
     data = health.gather(
@@ -90,6 +80,6 @@ def page(
         found,
         levelmap.level_map(docs, model, diagnostics),
         delta,
-        reported,
+        outcome.new if outcome is not None else (),
     )
-    return Page(healthpage.render(data, link_base), reported, note)
+    return healthpage.render(data, link_base)

@@ -11,11 +11,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from formalai_lint.document import PLANNED_TAG, Link
-from formalai_lint.files import MARKDOWN_SUFFIXES, glob_matcher
-from formalai_lint.rule import Project
+from formalai_lint.files import MARKDOWN_SUFFIXES, folder_readme, glob_matcher
+
+if TYPE_CHECKING:  # a Project is passed in; project.py builds on this module
+    from formalai_lint.project import Project
 
 
 class Status(Enum):
@@ -76,7 +78,7 @@ def resolve(project: Project, source: str, link: Link) -> Resolution:
                 if hint and link.fragment is not None:
                     hint += "#" + link.fragment
                 return Resolution(Status.MISSING_FILE, target, hint, count)
-            readme = posixpath.join(target, "README.md") if target else "README.md"
+            readme = folder_readme(target)
             target = readme if readme in project.files else None
     if not link.fragment or target is None or not target.endswith(MARKDOWN_SUFFIXES):
         return Resolution(Status.OK, target)
@@ -158,8 +160,11 @@ def _ends_with(path: str, tail: str) -> bool:
 
 
 class _Bucket(NamedTuple):
-    count: int
+    size: int  # how many paths
     first: tuple[str, ...]  # the two smallest paths (enough to pass over one excluded)
+
+
+_ByFolder = dict[str, dict[int, _Bucket]]  # folder -> depth below it -> bucket
 
 
 class FileIndex:
@@ -175,9 +180,9 @@ class FileIndex:
             parts = path.split("/")
             for length in range(1, len(parts) + 1):
                 self._by_tail.setdefault("/".join(parts[-length:]), []).append(path)
-        self._groups: dict[str, tuple[dict, dict]] = {}
+        self._groups: dict[str, tuple[_ByFolder, _ByFolder]] = {}
 
-    def _group(self, tail: str) -> tuple[dict, dict] | None:
+    def _group(self, tail: str) -> tuple[_ByFolder, _ByFolder] | None:
         """For the paths ending in `tail`: folder -> depth below it -> bucket, for the
         paths outside hidden folders and for those inside one."""
         if tail not in self._by_tail:
@@ -190,7 +195,7 @@ class FileIndex:
                 for depth, folder in enumerate(ancestors(posixpath.dirname(path))):
                     buckets = by_folder.setdefault(folder, {})
                     old = buckets.get(depth, _Bucket(0, ()))
-                    buckets[depth] = _Bucket(old.count + 1, tuple(sorted((*old.first, path)))[:2])
+                    buckets[depth] = _Bucket(old.size + 1, tuple(sorted((*old.first, path)))[:2])
         return group
 
     def nearest(self, tail: str, source: str) -> tuple[str, int] | None:
@@ -218,7 +223,7 @@ class FileIndex:
         total = -len(excluded)  # all of a group's paths are below its widest folder
         for by_folder, folders in zip(group, (above, inside), strict=True):
             if folders:
-                total += sum(b.count for b in by_folder.get(folders[-1], {}).values())
+                total += sum(b.size for b in by_folder.get(folders[-1], {}).values())
         return best[1], total
 
 

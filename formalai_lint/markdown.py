@@ -48,7 +48,10 @@ def _raw_destination(state: StateInline, start: int) -> str | None:
     return state.src[pos : result.pos]
 
 
-def _positioned(rule):  # type: ignore[no-untyped-def]
+_InlineRule = Callable[[StateInline, bool], bool]
+
+
+def _positioned(rule: _InlineRule) -> _InlineRule:
     def wrapped(state: StateInline, silent: bool) -> bool:
         start, count = state.pos, len(state.tokens)
         if not rule(state, silent):

@@ -24,7 +24,8 @@ def data_dir(name: str) -> Path:
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    return json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
+    return loaded
 
 
 def rule_page(code: str) -> str | None:

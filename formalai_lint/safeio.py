@@ -192,6 +192,11 @@ def write_named(path: Path, data: bytes, root: Path) -> None:
     write(path, data, root)
 
 
+def writable_folder(folder: Path) -> bool:
+    """Writable, and not marked read-only by its mode (which root would otherwise ignore)."""
+    return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
+
+
 def _create_temporary(dir_fd: int, name: str, mode: int) -> tuple[int, str]:
     """A new file `.<name>.<random>.tmp` in the folder `dir_fd`, never an existing one or a
     symlink; `mode` less the umask."""

@@ -4,17 +4,37 @@
 only when it is a regular file (never a FIFO or a device, which could block or never end),
 and only up to `max_bytes`. Every refusal is an `UnreadableError` whose message says why;
 the engine turns it into FL001 (or FL003 for `TooLargeError`) and goes on with other files.
+It returns the text with the bytes it was decoded from (what `--fix` edits) and their
+digest (what the cache keys a result with), so that no caller reads the file again.
+`digest` hashes a file's bytes without decoding them: the cache's look-up.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 from pathlib import Path
+from typing import NamedTuple
 
-from formalai_lint.safeio import TooLargeError, UnreadableError, is_inside, read_bytes
+from formalai_lint.safeio import (
+    TooLargeError,
+    UnreadableError,
+    is_inside,
+    open_regular,
+    read_bytes,
+)
 
-__all__ = ["TooLargeError", "UnreadableError", "decode", "is_inside", "locate", "read"]
+__all__ = [
+    "Contents",
+    "TooLargeError",
+    "UnreadableError",
+    "decode",
+    "digest",
+    "is_inside",
+    "locate",
+    "read",
+]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # 10 MiB; the `max-file-size` setting changes it
 
@@ -56,9 +76,63 @@ def _line_number(before: str) -> int:
     return before.count("\n") + before.count("\r") - before.count("\r\n") + 1
 
 
-def read(path: Path, root: Path | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
-    """The text of `path`; refused unless it is a regular file inside `root` (when given)."""
-    return decode(read_bytes(path, root, max_bytes))
+_SUBSTITUTES: dict[Path, str] = {}  # absolute path -> the text read instead of the file's
+
+
+def substitute(path: Path | None, text: str = "") -> None:
+    """From now on, in this process, `read(path)` gives `text` (a document given on stdin
+    with `--stdin-filename path`: the rest of the project is read from disk); the document
+    of an earlier call is forgotten. `None`: read every file from disk again."""
+    _SUBSTITUTES.clear()
+    if path is not None:
+        _SUBSTITUTES[Path(os.path.abspath(path))] = text
+
+
+class Contents(NamedTuple):
+    """A file as read: its decoded text and the bytes it was decoded from."""
+
+    text: str
+    data: bytes
+
+    @property
+    def digest(self) -> str:
+        """The digest of the bytes (as `digest` computes it for the file)."""
+        return _hasher(self.data).hexdigest()
+
+
+def read(
+    path: Path,
+    root: Path | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    *,
+    follow: bool = True,
+) -> Contents:
+    """`path`'s text and bytes; refused unless it is a regular file inside `root` (when
+    given) of at most `max_bytes`, and, with `follow` false, not a symlink."""
+    if _SUBSTITUTES:
+        text = _SUBSTITUTES.get(Path(os.path.abspath(path)))
+        if text is not None:
+            return Contents(text, text.encode("utf-8", "surrogateescape"))
+    data = read_bytes(path, root, max_bytes, follow)
+    return Contents(decode(data), data)
+
+
+def digest(path: Path, max_bytes: int | None = None, root: Path | None = None) -> str | None:
+    """The digest of a regular file's bytes (never decoded), or None when it is not one (a
+    symlink, a folder, a FIFO, unreadable, outside `root`) or is larger than `max_bytes`:
+    such files are never cached (`read` decides what becomes of them)."""
+    try:
+        hasher = _hasher()
+        with open_regular(path, root, max_bytes, follow=False) as f:
+            while chunk := f.read(1 << 20):
+                hasher.update(chunk)
+    except (OSError, UnreadableError):
+        return None
+    return hasher.hexdigest()
+
+
+def _hasher(data: bytes = b"") -> hashlib.blake2b:
+    return hashlib.blake2b(data, digest_size=16)
 
 
 def locate(path: Path) -> Path:

@@ -28,9 +28,9 @@ import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from formalai_lint.config import is_selector, selector_matches
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Comment
+from formalai_lint.selector import is_selector, selector_matches
 
 if TYPE_CHECKING:
     from formalai_lint.rule import Rule
@@ -186,8 +186,8 @@ def apply(
     # never by the directive the diagnostic is about.
     named = {path: [s for s in ss if s.selector != ALL] for path, ss in scopes.items()}
     silenced = _cover([diag for _, _, diag in candidates], [d for _, d, _ in candidates], named)
-    for (scope, _, diag), quiet in zip(candidates, silenced, strict=True):
-        if not quiet and (scope is None or not scope.used):
+    for (about, _, diag), quiet in zip(candidates, silenced, strict=True):
+        if not quiet and (about is None or not about.used):
             kept.append(diag)
     return kept
 

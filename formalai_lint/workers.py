@@ -3,7 +3,7 @@
 `Phase1.run(paths)` returns one `(FileResult, tracebacks)` per path, in the order given,
 whatever the number of workers: results come from the cache when the document's bytes are
 unchanged, else from `engine.lint_file` run in-process (`--jobs 1`, or little to do) or in a
-pool of worker processes that build their own rules from the (picklable) `Settings`.
+pool of worker processes that get the run's `RuleSet` (forked, or rebuilt from its settings).
 Workers return compact results (facts and file diagnostics, never documents); project rules
 run once in the parent.
 """
@@ -17,29 +17,24 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
-from formalai_lint import registry
-from formalai_lint.cache import (
-    DIR_NAME,
-    Cache,
-    CacheUnavailable,
-    cache_key,
-    check_dir,
-    content_hash,
-    encode,
-)
-from formalai_lint.config import ConfigError, Settings
-from formalai_lint.engine import FileResult, lint_file
+from formalai_lint import source
+from formalai_lint.cache import Cache, CacheUnavailable, cache_key, encode
+from formalai_lint.config import Settings
+from formalai_lint.engine import Outcome, RuleSet, lint_file
+from formalai_lint.errors import WorkerError
+from formalai_lint.results import FileResult
 from formalai_lint.rule import FileRule
 from formalai_lint.rules.tool.internal_error import InternalError
 from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 # Below this many bytes to parse, a pool costs more than it saves (fork, pickling).
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -47,9 +42,8 @@ TASKS_PER_WORKER = 32  # chunks per worker: small enough to balance, large enoug
 PROGRESS_AFTER = 1.0  # seconds before a progress bar appears
 PARENT_POLL = 0.5  # seconds between a worker's checks that its parent is still alive
 
-Outcome = tuple[FileResult, list[str]]  # a file's result and the tracebacks of crashed rules
-# A linted file: path, outcome, and (when caching) its content hash taken after linting and
-# its result encoded for the cache, done in the worker so the parent only writes it.
+# A linted file: path, outcome, and (when caching) the digest of the bytes it was linted from
+# and its result encoded for the cache, done in the worker so the parent only writes it.
 Linted = tuple[str, Outcome, str | None, bytes | None]
 
 
@@ -76,46 +70,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def options_from_cli(
-    root: Path,
-    jobs: int | None,
-    no_cache: bool,
-    cache_dir: Path | None,
-    progress: bool,
-    verbose: bool,
-) -> RunOptions:
-    if cache_dir is not None and not no_cache:
-        check_dir(cache_dir.absolute())
-    directory = None if no_cache else (cache_dir.absolute() if cache_dir else root / DIR_NAME)
-    return RunOptions(jobs or default_jobs(), directory, progress, verbose)
-
-
-@contextmanager
-def phase1_of(
-    settings: Settings,
-    files: frozenset[str],
-    options: RunOptions | None = None,
-    shared: Phase1 | None = None,
-) -> Iterator[Phase1]:
-    """An open phase 1: `shared` when a caller already opened one (that caller saves the
-    cache), else a new one over the enabled file rules, whose cache is saved at the end."""
-    if shared is not None:
-        yield shared
-        return
-    rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
-    with Phase1(settings, rules, options or RunOptions()) as phase1:
-        yield phase1
-        phase1.save(files)
-
-
 class Phase1:
     """Runs `lint_file` on documents, each at most once per run; use as a context manager."""
 
-    def __init__(
-        self, settings: Settings, file_rules: Sequence[FileRule], options: RunOptions
-    ) -> None:
-        self.settings = settings
-        self.rules = list(file_rules)
+    def __init__(self, rules: RuleSet, options: RunOptions) -> None:
+        self.settings = rules.settings
+        self.ruleset = rules
+        self.rules = rules.file_rules
         self.options = options
         self.cache = self._open_cache()
         self.progress = Progress(options.progress)
@@ -128,7 +89,7 @@ class Phase1:
         if self.options.cache_dir is None:
             return None
         try:
-            key = cache_key(self.settings, registry.enabled(self.settings))
+            key = cache_key(self.settings, self.ruleset.enabled)
             return Cache.open(self.options.cache_dir, key, self.settings.root)
         except CacheUnavailable as e:
             if self.options.verbose:
@@ -163,7 +124,7 @@ class Phase1:
     def _digest(self, path: str) -> str | None:
         if path not in self._digests:
             root, limit = self.settings.root, self.settings.max_file_size
-            self._digests[path] = content_hash(root / path, limit, root)
+            self._digests[path] = source.digest(root / path, limit, root)
         return self._digests[path]
 
     def run(self, paths: Sequence[str]) -> list[Outcome]:
@@ -187,6 +148,12 @@ class Phase1:
                 self.cache.put(path, before, body)
             self.progress.advance(1)
         return [outcomes[path] for path in paths]
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Lint these documents again when next asked for (`--fix` changed them)."""
+        for path in paths:
+            self._outcomes.pop(path, None)
+            self._digests.pop(path, None)
 
     def _execute(self, paths: list[str]) -> Iterator[Linted]:
         hashing = self.cache is not None
@@ -212,7 +179,7 @@ class Phase1:
                 jobs,
                 mp_context=_context(),
                 initializer=_init_worker,
-                initargs=(self.settings, os.getpid(), self.options.verbose),
+                initargs=(self.ruleset, os.getpid(), self.options.verbose),
             )
         chunks = _chunks(paths, sizes, jobs * TASKS_PER_WORKER)
         # Workers are forked on the first submit: SIGINT is blocked meanwhile, so that a
@@ -228,7 +195,7 @@ class Phase1:
                     yield from future.result()
                 self.progress.draw()
         except BrokenProcessPool:
-            raise ConfigError(
+            raise WorkerError(
                 "a worker process died (out of memory?); run with --jobs 1 to find the file"
             ) from None
 
@@ -256,7 +223,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _context():  # type: ignore[no-untyped-def]
+def _context() -> BaseContext:
     """`fork` where it is safe (Linux): workers start at once with everything imported.
     Elsewhere the platform default; workers then rebuild their rules from `Settings`."""
     import multiprocessing
@@ -281,7 +248,7 @@ def _collecting_less() -> Iterator[None]:
         gc.unfreeze()
 
 
-_worker: tuple[Settings, list[FileRule]] | None = None
+_worker: RuleSet | None = None
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
@@ -305,7 +272,7 @@ def _blocking(signum: int) -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _init_worker(settings: Settings, parent: int, verbose: bool) -> None:
+def _init_worker(rules: RuleSet, parent: int, verbose: bool) -> None:
     global _worker
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -313,8 +280,7 @@ def _init_worker(settings: Settings, parent: int, verbose: bool) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _detach_output(verbose)
     _collecting_less().__enter__()  # for the life of the worker process
-    rules = [cls(settings) for cls in registry.enabled(settings) if issubclass(cls, FileRule)]
-    _worker = (settings, rules)  # type: ignore[misc]
+    _worker = rules
 
 
 def _die_with_parent(parent: int) -> None:
@@ -354,17 +320,18 @@ def _detach_output(verbose: bool) -> None:
 
 def _lint_chunk(paths: list[str], hashing: bool) -> list[Linted]:
     assert _worker is not None, "worker not initialised"
-    settings, rules = _worker
-    return [_lint_one(settings, rules, path, hashing) for path in paths]
+    return [_lint_one(_worker.settings, _worker.file_rules, path, hashing) for path in paths]
 
 
 def _lint_one(settings: Settings, rules: Sequence[FileRule], path: str, hashing: bool) -> Linted:
-    """`lint_file` within the file's CPU budget, with its content hash taken afterwards; a
+    """`lint_file` within the file's CPU budget, with the digest of the bytes it read; a
     crash outside the rules (in parsing) becomes FL002 for that file, and a file over its
     budget FL005 (never cached), the same in a worker as in-process."""
+    digest = None
     try:
         with cpu_budget(settings.max_file_seconds):
-            outcome = lint_file(settings, path, rules)
+            result, crashes, digest = lint_file(settings, path, rules)
+            outcome = (result, crashes)
     except BudgetExceeded:
         gc.collect()  # what the interrupted parse left behind, before the next file
         seconds = f"{settings.max_file_seconds:g}"
@@ -377,7 +344,8 @@ def _lint_one(settings: Settings, rules: Sequence[FileRule], path: str, hashing:
         outcome = (FileResult(path, None, [diag]), [traceback.format_exc()])
     if not hashing or outcome[1]:  # not caching, or a rule crashed: not worth keeping
         return path, outcome, None, None
-    digest = content_hash(settings.root / path, settings.max_file_size, settings.root)
+    if digest is None:  # a file that does not decode (FL001): its bytes' digest keys it
+        digest = source.digest(settings.root / path, settings.max_file_size, settings.root)
     return path, outcome, digest, encode(outcome[0])
 
 

@@ -103,19 +103,21 @@ def build(dest: Path) -> Path:
 
 
 def measure(hostile: Path) -> None:
-    from formalai_lint import engine, files
     from formalai_lint.config import load_settings
+    from formalai_lint.session import Session
 
     root = hostile.parent
     settings = load_settings([root])
     reference = root / "normal-reference.md"
     reference.write_text("", encoding="utf-8")
-    all_files = files.project_files(root)
+    all_files = Session(settings).files
 
     def timed(path: str) -> tuple[float, list[str]]:
-        start = time.perf_counter()
-        report = engine.lint(settings, [path], all_files)
-        return time.perf_counter() - start, sorted({d.code for d in report.diagnostics})
+        """One run on `path` alone (a new session: the reference file is rewritten between)."""
+        with Session(settings) as session:
+            start = time.perf_counter()
+            report = session.lint([path])
+            return time.perf_counter() - start, sorted({d.code for d in report.diagnostics})
 
     print(f"{'file':28} {'bytes':>10} {'seconds':>8} {'normal':>8} {'ratio':>6}  codes")
     for path in sorted(p for p in all_files if p.startswith("hostile/") and p.endswith(".md")):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from formalai_lint import engine, files
-from formalai_lint.config import load_settings
+from formalai_lint.results import Report
+from formalai_lint.session import Session
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -39,17 +42,15 @@ def expectations(root: Path) -> list[tuple[str, int, str]]:
     return sorted(found)
 
 
-def lint_tree(root: Path, *paths: Path, **overrides: object) -> engine.Report:
-    """Lint `paths` (default: all of `root`) with `root`'s config, as the CLI would."""
-    settings = load_settings(list(paths) or [root], **overrides)  # type: ignore[arg-type]
-    all_files = files.project_files(settings.root)
-    targets = files.select_targets(
-        list(paths) or [root], settings.root, all_files, settings.exclude
-    )
-    return engine.lint(settings, targets, all_files)
+def lint_tree(root: Path, *paths: Path, **overrides: object) -> Report:
+    """Lint `paths` (default: all of `root`) with `root`'s config, through a Session (in-process,
+    no cache). Files named are linted alone (no dependents), as in a folder run."""
+    given = list(paths) or [root]
+    with Session.open(given, **overrides) as session:  # type: ignore[arg-type]
+        return session.lint(session.targets(given))
 
 
-def found(report: engine.Report) -> list[tuple[str, int, str]]:
+def found(report: Report) -> list[tuple[str, int, str]]:
     return sorted((d.path, d.line, d.code) for d in report.diagnostics)
 
 
@@ -77,3 +78,24 @@ def project(tmp_path: Path):  # type: ignore[no-untyped-def]
         return root
 
     return make
+
+
+def growth(work: Callable[[int], object], n: int) -> float:
+    """How much more CPU time `work(4 * n)` takes than `work(n)`: the best of three runs each,
+    in this process's CPU time (not wall time: other processes on the machine do not count),
+    garbage collection off while measuring."""
+
+    def best(size: int) -> float:
+        times = []
+        for _ in range(3):
+            gc.collect()
+            gc.disable()  # a collection landing in one run only would skew the ratio
+            try:
+                start = time.process_time()
+                work(size)
+                times.append(time.process_time() - start)
+            finally:
+                gc.enable()
+        return min(times)
+
+    return best(4 * n) / best(n)

@@ -10,8 +10,7 @@ import pytest
 
 from formalai_lint import cache, engine
 from formalai_lint.config import load_settings
-from formalai_lint.dependents import dependents
-from formalai_lint.files import project_files
+from formalai_lint.session import Session
 from formalai_lint.workers import RunOptions
 
 DOCS = {
@@ -38,17 +37,26 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def session(root: Path, options: RunOptions | None = None) -> Session:
+    return Session(load_settings([root]), options)
+
+
 def answers(root: Path, options: RunOptions | None) -> dict[str, list[str]]:
-    settings = load_settings([root])
-    files = project_files(settings.root)
-    return {given: dependents(settings, [given], files, options) for given in QUESTIONS}
+    return {given: session(root, options).dependents([given]) for given in QUESTIONS}
+
+
+def warm(root: Path, options: RunOptions) -> None:
+    with session(root, options) as run:
+        run.lint(sorted(p for p in run.files if p.endswith(".md")))
 
 
 def record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
     parsed: list[str] = []
     decoded: list[str] = []
     parse, decode = engine.parse, cache.decode
-    monkeypatch.setattr(engine, "parse", lambda s, path: parsed.append(path) or parse(s, path))
+    monkeypatch.setattr(
+        engine, "parse", lambda s, path, text: parsed.append(path) or parse(s, path, text)
+    )
 
     def decoding(body: bytes) -> engine.FileResult:
         result = decode(body)
@@ -66,14 +74,12 @@ def test_warm_cache_gives_the_same_dependents_without_parsing(
     assert uncached["sub/b.md"] == ["sub/a.md"]
     assert uncached['q"uote.md'] == ["escaped.md"]
     options = RunOptions(cache_dir=root / cache.DIR_NAME)
-    settings = load_settings([root])
-    files = project_files(settings.root)
-    engine.lint(settings, sorted(p for p in files if p.endswith(".md")), files, options)  # warm
+    warm(root, options)
     parsed, decoded = record(monkeypatch)
     assert answers(root, options) == uncached
     assert parsed == []
     decoded.clear()
-    dependents(settings, ["sub/b.md"], files, options)
+    session(root, options).dependents(["sub/b.md"])
     assert decoded == ["sub/a.md"]  # sub/c.md names b.md in its text, not in a link: not decoded
 
 
@@ -81,14 +87,12 @@ def test_a_document_changed_since_it_was_cached_is_screened_by_its_text(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     options = RunOptions(cache_dir=root / cache.DIR_NAME)
-    settings = load_settings([root])
-    files = project_files(settings.root)
-    engine.lint(settings, sorted(p for p in files if p.endswith(".md")), files, options)
+    warm(root, options)
     (root / "unrelated.md").write_text(
         "# 无关\n\n现在链接到[收敛](概念/收敛.md)。\n", encoding="utf-8"
     )
     parsed, _ = record(monkeypatch)
-    assert dependents(settings, ["概念/收敛.md"], files, options) == [
+    assert session(root, options).dependents(["概念/收敛.md"]) == [
         "encoded.md",
         "escaped.md",
         "unrelated.md",
@@ -98,12 +102,10 @@ def test_a_document_changed_since_it_was_cached_is_screened_by_its_text(
 
 def test_a_corrupted_cache_entry_is_not_used_to_screen(root: Path) -> None:
     options = RunOptions(cache_dir=root / cache.DIR_NAME)
-    settings = load_settings([root])
-    files = project_files(settings.root)
-    engine.lint(settings, sorted(p for p in files if p.endswith(".md")), files, options)
+    warm(root, options)
     (cache_file,) = (root / cache.DIR_NAME).glob("*.jsonl")
     lines = cache_file.read_bytes().split(b"\n")
     # hide the link to b.md in a.md's entry: a screen trusting it would miss a.md
     lines = [line.replace(b"b.md", b"x.md") if b'"sub/a.md"' in line else line for line in lines]
     cache_file.write_bytes(b"\n".join(lines))
-    assert dependents(settings, ["sub/b.md"], files, options) == ["sub/a.md"]
+    assert session(root, options).dependents(["sub/b.md"]) == ["sub/a.md"]

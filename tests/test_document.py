@@ -167,3 +167,22 @@ def test_inline_content_is_parsed_when_first_read() -> None:
         "strong_close",
         "text",
     ]
+
+
+def test_links_headings_and_toc_entries_know_where_they_end() -> None:
+    text = "# 标题 #\n\n## 目录\n\n- [标题](#标题)\n- 无链接条目\n\n> 见 [跨\n> 行](b.md) 与 ![图](c.png)。\n"
+    doc = Document("a.md", text)
+    title = doc.headings[0]
+    assert (title.line, title.column, title.end_line, title.end_column) == (1, 3, 1, 5)
+    assert doc.toc is not None
+    entry = doc.toc.entries[0]
+    assert (entry.line, entry.column, entry.end_line, entry.end_column) == (5, 3, 5, 12)
+    unlinked = doc.toc.unlinked[0]
+    assert (unlinked.line, unlinked.column, unlinked.end_line, unlinked.end_column) == (6, 3, 6, 8)
+    across, image = [link for link in doc.links if link.context != "toc"]
+    assert (across.line, across.column, across.end_line, across.end_column) == (8, 5, 9, 11)
+    assert (image.line, image.end_line, image.end_column - image.column) == (
+        9,
+        9,
+        len("![图](c.png)"),
+    )

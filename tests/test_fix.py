@@ -20,6 +20,7 @@ from formalai_lint.document import Document
 from formalai_lint.fixes.edits import Edit
 from formalai_lint.fixes.html import outside_html
 from formalai_lint.rules.toc import fix as toc_fix
+from formalai_lint.session import Session
 from tests.conftest import lint_tree
 
 PAIRS = Path(__file__).parent / "fix_fixtures"
@@ -151,9 +152,8 @@ def test_a_tie_is_never_retargeted(tmp_path: Path) -> None:
 
 def test_a_file_that_does_not_decode_is_never_written(tmp_path: Path) -> None:
     root = _project(tmp_path, STALE.encode() + b"\xff\xfe broken\n")
-    settings = load_settings([root])
     fake = Diagnostic("doc.md", 14, 4, "FL101", "missing", fixable=True)
-    outcome = fix.run(settings, [fake], frozenset({"doc.md"}))
+    outcome = Session(load_settings([root])).fix([fake]).run
     assert outcome.fixes == []
     assert any("not fixed" in w and "UTF-8" in w for w in outcome.warnings)
     assert (root / "doc.md").read_bytes().endswith(b"\xff\xfe broken\n")
@@ -162,9 +162,8 @@ def test_a_file_that_does_not_decode_is_never_written(tmp_path: Path) -> None:
 def test_a_symlink_is_not_written_through(tmp_path: Path) -> None:
     root = _project(tmp_path, STALE, "real.md")
     (root / "link.md").symlink_to(root / "real.md")
-    settings = load_settings([root])
     fake = Diagnostic("link.md", 14, 4, "FL101", "missing", fixable=True)
-    outcome = fix.run(settings, [fake], frozenset({"real.md", "link.md"}))
+    outcome = Session(load_settings([root])).fix([fake]).run
     assert outcome.fixes == [] and "symbolic link" in outcome.warnings[0]
     assert (root / "real.md").read_text() == STALE
 

@@ -21,10 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
-from formalai_lint import engine, files, source
+from formalai_lint import source
 from formalai_lint.config import Settings, load_settings
 from formalai_lint.document import Document
 from formalai_lint.markdown import parser
+from formalai_lint.session import Session
 
 EXAMPLES = int(os.environ.get("FORMALAI_FUZZ_EXAMPLES", "150"))
 NAMES = ("README.md", "other.md", "sub/深 层.md")
@@ -162,10 +163,8 @@ def _project(factory) -> tuple[Path, Settings]:  # type: ignore[no-untyped-def]
 
 
 def _lint(settings: Settings) -> list:  # type: ignore[type-arg]
-    root = settings.root
-    all_files = files.project_files(root)
-    targets = files.select_targets([root], settings.root, all_files, settings.exclude)
-    return engine.lint(settings, targets, all_files).diagnostics
+    with Session(settings) as session:
+        return session.lint(session.targets([settings.root])).diagnostics
 
 
 def _lines(data: bytes) -> list[str] | None:

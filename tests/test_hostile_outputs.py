@@ -7,13 +7,10 @@ the bounds are generous and there are no absolute timings."""
 
 from __future__ import annotations
 
-import gc
 import json
 import shutil
 import subprocess
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +21,7 @@ from formalai_lint.cli import main
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document
 from formalai_lint.suppression import Directive, apply
-from tests.conftest import lint_tree, run_cli
+from tests.conftest import growth, lint_tree, run_cli
 
 RULES = [("FL201", "broken-fragment"), ("FL202", "broken-link"), ("FL901", "unused-suppression")]
 
@@ -43,27 +40,6 @@ def project(root: Path, **docs: str | bytes) -> Path:
         data = text if isinstance(text, bytes) else text.encode("utf-8")
         (root / name).write_bytes(data)
     return root
-
-
-def growth(work: Callable[[int], object], n: int) -> float:
-    """How much more CPU time `work(4 * n)` takes than `work(n)`: the best of three runs each,
-    in this process's CPU time (not wall time: other processes on the machine do not count),
-    garbage collection off while measuring."""
-
-    def best(size: int) -> float:
-        times = []
-        for _ in range(3):
-            gc.collect()
-            gc.disable()  # a collection landing in one run only would skew the ratio
-            try:
-                start = time.process_time()
-                work(size)
-                times.append(time.process_time() - start)
-            finally:
-                gc.enable()
-        return min(times)
-
-    return best(4 * n) / best(n)
 
 
 # -- item 7: one comment repeating a code N times ---------------------------------------

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from formalai_lint import cache, engine, registry, workers
+from formalai_lint import cache, engine, registry, source, workers
 from formalai_lint.cli import main
 from formalai_lint.config import load_settings
 from formalai_lint.document import Document
-from formalai_lint.rule import DocFacts
+from formalai_lint.rule import DocFacts, FileRule
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -302,7 +302,7 @@ def test_a_malformed_body_with_a_valid_mac_is_rebuilt(root: Path, linted: list[s
     settings = load_settings([root])
     key = cache.cache_key(settings, registry.enabled(settings))
     store = cache.Cache.open(root / cache.DIR_NAME, key)
-    digest = cache.content_hash(root / "docs/b.md")
+    digest = source.digest(root / "docs/b.md")
     assert digest is not None
     store.put("docs/b.md", digest, b'{"path": "docs/b.md", "facts": 3}')
     store.save(frozenset({"README.md", "docs/a.md", "docs/b.md", "docs/c.md"}))
@@ -439,7 +439,7 @@ def test_every_fixture_round_trips_through_the_cache_format() -> None:
     rules = [
         r for r in (cls(settings) for cls in registry.enabled(settings)) if hasattr(r, "check")
     ]
-    file_rules = [r for r in rules if isinstance(r, engine.FileRule)]
+    file_rules = [r for r in rules if isinstance(r, FileRule)]
     count = 0
     for path in documents():
         rel = path.relative_to(settings.root).as_posix()
@@ -449,7 +449,7 @@ def test_every_fixture_round_trips_through_the_cache_format() -> None:
             continue
         facts = DocFacts.of(doc)
         assert DocFacts.from_json(json.loads(json.dumps(facts.to_json()))) == facts
-        result, _ = engine.lint_file(settings, rel, file_rules)
+        result, _, _ = engine.lint_file(settings, rel, file_rules)
         back = cache.decode(cache.encode(result))
         assert back.facts == result.facts
         assert [d.to_json() for d in back.diagnostics] == [d.to_json() for d in result.diagnostics]

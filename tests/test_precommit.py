@@ -1,9 +1,10 @@
 """Changed-files mode (what a pre-commit hook runs): given only some files, the cross-file index
 still comes from the whole project, and every file whose links point into the given files is
-checked too. Last, the real hook through `pre-commit try-repo`."""
+checked too. Last, the real hook, installed by `pre-commit` from a snapshot of this checkout."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,8 +17,7 @@ from click.testing import CliRunner
 from formalai_lint import engine
 from formalai_lint.cli import main
 from formalai_lint.config import load_settings
-from formalai_lint.dependents import dependents
-from formalai_lint.files import project_files
+from formalai_lint.session import Session
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -49,8 +49,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def found(root: Path, *given: str) -> list[str]:
-    settings = load_settings([root])
-    return dependents(settings, list(given), project_files(settings.root))
+    with Session(load_settings([root])) as session:
+        return session.dependents(list(given))
 
 
 def test_renaming_a_heading_fails_the_untouched_file_that_links_to_it(project: Path) -> None:
@@ -103,7 +103,7 @@ def test_only_documents_whose_text_could_link_there_are_parsed(
     monkeypatch.setattr(
         engine,
         "parse",
-        lambda settings, path: parsed.append(path) or original(settings, path),
+        lambda settings, path, text: parsed.append(path) or original(settings, path, text),
     )
     assert found(tmp_path, "README.md") == ["sub/a.md"]
     assert parsed == ["sub/a.md"]  # the only one with a `.`/`..` link
@@ -123,7 +123,28 @@ def test_a_folder_argument_does_not_add_dependents(project: Path) -> None:
     assert run("sub/b2.md")[0] == 1  # a file argument: a2.md is checked too
 
 
-# -- the hook itself ----------------------------------------------------------------------
+# -- the hooks ----------------------------------------------------------------------------
+
+
+def test_the_mypy_hook_installs_what_pyproject_names() -> None:
+    """This project's own mypy hook runs in an environment of its own: the runtime
+    dependencies and the checker pins of the `test` extra, exactly as pyproject.toml names
+    them (so that the hook and .ci/run check with the same packages)."""
+    import yaml  # a dependency of pre-commit (the `test` extra)
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    [hook] = [h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "mypy"]
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    checkers = [
+        d for d in project["optional-dependencies"]["test"] if d.startswith(("mypy", "types-"))
+    ]
+    assert sorted(hook["additional_dependencies"]) == sorted(project["dependencies"] + checkers)
+    assert hook["pass_filenames"] is False  # the files come from [tool.mypy]
 
 
 def _git(*args: str, cwd: Path) -> None:
@@ -157,22 +178,14 @@ def _snapshot(dest: Path) -> Path:
     return dest
 
 
-def _try_repo(
-    hook_repo: Path, docs: Path, home: Path, *files: str
-) -> subprocess.CompletedProcess[str]:
+def _run_hook(docs: Path, home: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    """`pre-commit run` in `docs`, whose .pre-commit-config.yaml names the hook repository,
+    as a documentation repository adds it. The hook's environment is installed into `home`
+    once and reused by later runs (`pre-commit try-repo` would install it afresh each time)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env["PRE_COMMIT_HOME"] = str(home)
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pre_commit",
-            "try-repo",
-            str(hook_repo),
-            "formalai-lint",
-            "--files",
-            *files,
-        ],
+        [sys.executable, "-m", "pre_commit", "run", "formalai-lint", "--files", *files],
         cwd=docs,
         env=env,
         capture_output=True,
@@ -181,16 +194,24 @@ def _try_repo(
     )
 
 
+@pytest.mark.slow  # installs the hook's environment (pip, with the dependencies)
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="the project is not a git checkout")
-def test_pre_commit_try_repo(tmp_path: Path) -> None:
+def test_the_pre_commit_hook(tmp_path: Path) -> None:
     pytest.importorskip(
         "pre_commit", reason="pre-commit is not installed (pip install -e '.[test]')"
     )
     hook_repo = _snapshot(tmp_path / "hook")
+    revision = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
     docs = write(
         tmp_path / "docs",
         {
+            ".pre-commit-config.yaml": (
+                f"repos:\n  - repo: {json.dumps(str(hook_repo))}\n    rev: {revision}\n"
+                "    hooks:\n      - id: formalai-lint\n"
+            ),
             "a.md": "# 甲\n\n见[乙的定义](b.md#定义)。\n",
             "b.md": "# 乙\n\n## 定义\n\n正文。\n",
             "clean.md": "# 干净\n\n见[乙](b.md)。\n",
@@ -201,12 +222,12 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     _git("add", "-A", cwd=docs)
     _git("commit", "-q", "-m", "docs", cwd=docs)
 
-    passed = _try_repo(hook_repo, docs, tmp_path / "home1", "clean.md")
+    passed = _run_hook(docs, tmp_path / "home", "clean.md")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "formalai-lint" in passed.stdout and "Passed" in passed.stdout
 
     (docs / "b.md").write_text("# 乙\n\n## 改名后的定义\n\n正文。\n", encoding="utf-8")
-    failed = _try_repo(hook_repo, docs, tmp_path / "home2", "broken.md", "b.md")
+    failed = _run_hook(docs, tmp_path / "home", "broken.md", "b.md")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
     assert "broken.md:3:2: FL202 `没有这个文件.md` does not exist" in failed.stdout

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from formalai_lint import cache, safeio
+from formalai_lint import cache, safeio, source
 from formalai_lint.cli import main
 
 # A document whose TOC is stale (fixable by --fix) and that has a broken link (FL202).
@@ -345,7 +345,7 @@ def test_a_cache_written_under_another_users_secret_is_not_trusted(
     # and the attacker rewrites the entry's content hash to match the new bytes
     key_file = next((project / ".formalai-lint-cache").glob("*.jsonl"))
     (project / "doc.md").write_text(BROKEN, encoding="utf-8")
-    new_digest = cache.content_hash(project / "doc.md").encode()
+    new_digest = source.digest(project / "doc.md").encode()
     header, line = key_file.read_bytes().splitlines()
     _, path_json, _, body = line.split(b"\t", 3)
     secret = (tmp_path / "attacker" / "formalai-lint" / "secret").read_bytes()

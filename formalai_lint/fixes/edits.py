@@ -93,7 +93,7 @@ class SourceBytes:
     def apply(self, edits: Sequence[Edit]) -> bytes:
         """The file's bytes with the edits applied; bytes outside them are copied as they are."""
         spans = self._line_spans()
-        placed = []
+        placed: list[tuple[int, int, str]] = []  # (start, end, new text), in order
         for edit in sorted(edits):
             start = self.offset(spans, edit.start_line, edit.start_column)
             end = self.offset(spans, edit.end_line, edit.end_column)

@@ -55,4 +55,5 @@ def outside_html(doc: Document, *, toc: bool = True, destinations: bool = False)
     if destinations:
         tokens = _without_destinations(tokens)
     md = parser()
-    return md.renderer.render(tokens, md.options, {})
+    html: str = md.renderer.render(tokens, md.options, {})
+    return html

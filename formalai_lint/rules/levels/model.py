@@ -15,7 +15,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any, NamedTuple
 
-from formalai_lint.config import ConfigError
+from formalai_lint.errors import ConfigError
 
 LEVEL_ID = re.compile(r"^L\d+$")
 DEFAULT_APPROXIMATION_TOLERANCE = 2.5  # percentage points (FL406)

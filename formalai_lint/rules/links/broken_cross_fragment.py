@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.links import Status, attribute_note
-from formalai_lint.rule import Fix, Project, ProjectRule
+from formalai_lint.rule import Fix, Project, ProjectRule, span
 from formalai_lint.rules.shared import did_you_mean
 
 
@@ -21,6 +21,7 @@ class BrokenCrossFragment(ProjectRule):
         for doc, link, found in project.resolved_links:
             if found.status is not Status.MISSING_FRAGMENT or not link.path:
                 continue  # a same-file fragment is FL201's
+            assert found.path is not None  # the file was found, the fragment was not
             if link.context != "related":
                 yield self.diagnostic(
                     doc.path,
@@ -31,4 +32,5 @@ class BrokenCrossFragment(ProjectRule):
                     + did_you_mean(found.suggestion, found.candidates)
                     + attribute_note(link.fragment, project.docs[found.path].anchors),
                     link.target,
+                    **span(link),
                 )

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading
-from formalai_lint.rule import FileRule
+from formalai_lint.rule import FileRule, span
 from formalai_lint.rules.numbering._view import Number, earlier_sibling, families, number, slips
 
 
@@ -52,6 +52,7 @@ class SubsectionNumbering(FileRule):
                     f" their {where}"
                     + _which(doc, family.parent, first, f"{prefix}.x", "subsections"),
                     heading.text,
+                    **span(heading),
                 )
                 continue
             reported = {h.line for h, _ in wrong}
@@ -68,22 +69,24 @@ class SubsectionNumbering(FileRule):
                     f"subsection `{heading.text}` does not carry the number of its {where}"
                     + _which(doc, family.parent, n, f"{prefix}.{last}", "a subsection"),
                     heading.text,
+                    **span(heading),
                 )
             # the sequence counts every sibling; one with a wrong prefix is not reported twice
             values = [n.parts[-1] for _, n in numbered]
             repeats = [n.continuation for _, n in numbered]
             for index, expected in slips(values, repeats=repeats):
                 heading, now = numbered[index]
-                before = numbered[index - 1][1]
-                if parent.parts != now.parts[:-1] or parent.parts != before.parts[:-1]:
+                previous = numbered[index - 1][1]
+                if parent.parts != now.parts[:-1] or parent.parts != previous.parts[:-1]:
                     continue  # `1.1` after `0.1`: last numbers of two prefixes do not compare
                 yield self.diagnostic(
                     doc.path,
                     heading.line,
                     heading.column,
-                    f"subsection `{heading.text}` follows {before.text}:"
+                    f"subsection `{heading.text}` follows {previous.text}:"
                     f" expected {prefix}.{expected}",
                     heading.text,
+                    **span(heading),
                 )
 
 

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.links import Status, attribute_note
-from formalai_lint.rule import Fix, Project, ProjectRule
+from formalai_lint.rule import Fix, Project, ProjectRule, span
 from formalai_lint.rules.shared import did_you_mean
 
 
@@ -23,6 +23,7 @@ class RelatedUnresolved(ProjectRule):
             if found.status is Status.MISSING_FILE:
                 problem = "does not exist"
             elif found.status is Status.MISSING_FRAGMENT:
+                assert found.path is not None  # the file was found, the fragment was not
                 problem = f"has no heading or anchor `#{link.fragment}`"
                 note = attribute_note(link.fragment, project.docs[found.path].anchors)
             else:
@@ -35,4 +36,5 @@ class RelatedUnresolved(ProjectRule):
                 + did_you_mean(found.suggestion, found.candidates)
                 + note,
                 link.target,
+                **span(link),
             )

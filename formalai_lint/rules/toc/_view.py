@@ -210,7 +210,8 @@ def tree_depths(headings: Sequence[Heading]) -> list[int]:
     is higher than `##`); a skipped level (`#` then `###`) does not add depth, since a
     Markdown list cannot nest an item two levels below its parent.
     """
-    depths, stack = [], []
+    depths: list[int] = []
+    stack: list[int] = []
     for heading in headings:
         while stack and stack[-1] >= heading.level:
             stack.pop()

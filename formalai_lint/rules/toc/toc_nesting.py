@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading, TocEntry
-from formalai_lint.rule import FileRule, Fix
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import (
     expected_headings,
     matched_entries,
@@ -75,13 +75,15 @@ class TocNesting(FileRule):
                     entry.column,
                     _message(entry, heading, expected, len(run) - 1, parent, witness),
                     entry.text,
+                    **span(entry),
                 )
             start = end
 
 
 def _parents(tree: list[Heading]) -> dict[str, str]:
     """Each heading's parent in the TOC's outline: the nearest heading above of a higher level."""
-    parents, stack = {}, []
+    parents: dict[str, str] = {}
+    stack: list[Heading] = []
     for heading in tree:
         while stack and stack[-1].level >= heading.level:
             stack.pop()
