@@ -19,13 +19,11 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from formalai_lint import safeio
+from formalai_lint.config import Settings, git_root
 from formalai_lint.links import ancestors
-
-if TYPE_CHECKING:
-    from formalai_lint.config import Settings
 
 EXCLUDE_FILE = "\0info/exclude"  # the key of `.git/info/exclude` among the pattern texts
 
@@ -133,8 +131,6 @@ def load(root: Path, files: Iterable[str], max_bytes: int) -> GitIgnore | None:
     """What git ignores in the project under `root` (whose files are `files`): the
     `.gitignore` files among them, those in the folders between the git top level and
     `root`, and `.git/info/exclude`. None outside a git repository or without patterns."""
-    from formalai_lint.config import git_root
-
     top = git_root(root)
     if top is None:
         return None

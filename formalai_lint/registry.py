@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from formalai_lint.config import Settings
+from formalai_lint.config import Settings, did_you_mean
 from formalai_lint.errors import ConfigError
 from formalai_lint.rule import Fix, Rule
 from formalai_lint.selector import selector_matches
@@ -185,8 +185,6 @@ def check_selectors(selectors: Iterable[str], where: str) -> None:
 
 
 def _selector_problems(selectors: Iterable[str], where: str) -> list[str]:
-    from formalai_lint.config import did_you_mean
-
     names = [r.name for r in all_rules()]
     return [
         f"{where}: `{selector}` matches no rule{did_you_mean(selector, names)}"
