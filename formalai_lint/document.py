@@ -457,6 +457,21 @@ def _column_base(source_line: str, original: str) -> int:
     return base if base >= 0 else len(original) - len(original.lstrip())
 
 
+def _place_cell(token: Token, lines: list[str], after: int) -> int:
+    """Fix where a table cell starts: on its row's line, after the cell before it (ends at
+    `after`), so that two cells of one row with the same text get their own columns (the
+    line search of `_column_base` finds the first). Returns where this cell ends."""
+    if not token.map or not token.content or token.map[0] >= len(lines):
+        return after
+    found = lines[token.map[0]].find(token.content, after)
+    if found < 0:  # not verbatim on the line (an escaped pipe): `_position` searches it
+        return after
+    token.meta["_start"] = (token.map[0] + 1, found + 1)
+    token.meta["_line_starts"] = [0]  # a cell is one line
+    token.meta["_line_bases"] = {0: found}
+    return found + len(token.content)
+
+
 def _walk(tokens: list[Token], b: _Builder) -> None:
     heading: Heading | None = None  # the nearest heading above
     toc_heading: Heading | None = None  # a TOC heading whose list has not been seen yet
@@ -468,6 +483,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
     list_depth = 0
     table: list[list[Token]] | None = None
     table_line = 0
+    cell_end = 0  # where the last cell of the current table row ends on its line
     in_paragraph = False
 
     for index, token in enumerate(tokens):
@@ -477,6 +493,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
         if kind == "inline":  # the most frequent kinds first
             if table is not None:
                 table[-1].append(token)
+                cell_end = _place_cell(token, b.lines, cell_end)
             elif in_paragraph:
                 b.paragraphs.append((token, heading))
             entry = _inline(token, b)
@@ -535,6 +552,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             table, table_line = [], (token.map[0] + 1 if token.map else 0)
         elif kind == "tr_open" and table is not None:
             table.append([])
+            cell_end = 0
         elif kind == "table_close" and table is not None:
             b.tables.append((table_line, table, heading))
             table = None

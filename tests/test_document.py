@@ -133,6 +133,22 @@ def test_html_anchors_tables_blocks_and_front_matter() -> None:
     assert (fence.kind, fence.info, fence.content_line) == ("fence", "math", 16)
 
 
+def test_cells_with_the_same_text_in_one_row_have_their_own_columns() -> None:
+    row = "| 收敛度 | 60% | 60% | [见](#t) | [见](#t) |"
+    text = f"# T\n\n| 指标 | 甲 | 乙 | 丙 | 丁 |\n| --- | --- | --- | --- | --- |\n{row}\n"
+    (table,) = Document("a.md", text).tables
+    first, second = row.index("60%"), row.rindex("60%")
+    assert [(c.text, c.column) for c in table.rows[0][1:3]] == [
+        ("60%", first + 1),
+        ("60%", second + 1),
+    ]
+    links = Document("a.md", text).links
+    assert [(link.line, link.column) for link in links] == [
+        (5, row.index("[见]") + 1),
+        (5, row.rindex("[见]") + 1),
+    ]
+
+
 def test_sections_end_before_the_next_heading_of_same_or_higher_level() -> None:
     doc = Document("a.md", CORPUS_STYLE)
     related = doc.related_sections
