@@ -9,9 +9,12 @@ Matching counts: two identical broken links in a file need two entries. The file
 sorted, one entry per diagnostic, so that it diffs well in review:
 
     {"formalai-lint-baseline": 1, "entries": [{"path": ..., "code": ..., "text": ...,
-                                               "line-hash": ..., "message": ...}]}
+                                               "line-hash": ..., "context-hash": ...,
+                                               "message": ...}]}
 
-`message` is there for the reader; it is not matched. An entry without `line-hash` (written by an
+`message` is there for the reader; it is not matched. `context-hash` (the nearest non-blank
+lines around the finding) only decides which of several identical findings the entries cover:
+a known-bad line copied elsewhere in its file is reported at the copy, not at the original. An entry without `line-hash` (written by an
 older version) matches on path, code and text alone; writing the baseline again adds it.
 Entries of files that no longer exist are stale: counted as such, and dropped by writing.
 """
@@ -25,6 +28,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from formalai_lint import safeio, source
 from formalai_lint.config import Settings
@@ -33,12 +37,25 @@ from formalai_lint.errors import BaselineError
 from formalai_lint.safeio import printable
 
 VERSION = 1
+MAX_SAME = 64  # identical findings in one file beyond this are matched in line order only
 MAX_BYTES = 256 * 1024 * 1024  # a larger baseline file is refused, not read
 MARKER = "formalai-lint-baseline"
 
 Key = tuple[str, str, str]  # (path, code, text)
-LineHashes = Mapping[tuple[str, int], str]  # (path, line) -> hash of that line
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the document model counts lines
+
+
+class LineHash(NamedTuple):
+    """What an entry records of a diagnostic's line: the hash of its text, and the hash of
+    the nearest non-blank lines above and below it (`context`). The context only decides
+    which of several identical findings is the old one: a known-bad line copied elsewhere
+    has other neighbours, so the copy is reported, at its own line."""
+
+    line: str
+    context: str = ""
+
+
+LineHashes = Mapping[tuple[str, int], LineHash]  # (path, line) -> its hashes
 
 
 def key(d: Diagnostic) -> Key:
@@ -46,10 +63,31 @@ def key(d: Diagnostic) -> Key:
     return (printable(d.path), d.code, printable(d.text or d.message))
 
 
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _neighbour(lines: list[str], index: int, step: int) -> str:
+    """The nearest non-blank line from `index` on in direction `step`, stripped; "" at an end."""
+    while 0 <= index < len(lines):
+        if lines[index].strip():
+            return lines[index].strip()
+        index += step
+    return ""
+
+
+def _agreement(recorded: str, now: str) -> int:
+    """How many of the two neighbours (above, below) of a recorded entry a finding still has."""
+    if not recorded or not now:
+        return 0
+    half = len(recorded) // 2
+    return (recorded[:half] == now[:half]) + (recorded[half:] == now[half:])
+
+
 def line_hashes(
     settings: Settings, diagnostics: Iterable[Diagnostic]
-) -> dict[tuple[str, int], str]:
-    """The hash of each diagnostic's line, each file read once (a file that cannot be read
+) -> dict[tuple[str, int], LineHash]:
+    """The hashes of each diagnostic's line, each file read once (a file that cannot be read
     has empty lines: its FL001/FL003 entries match while it stays unreadable)."""
     wanted: dict[str, set[int]] = {}
     for d in diagnostics:
@@ -63,8 +101,9 @@ def line_hashes(
             lines = []
         for n in numbers:
             line = lines[n - 1].strip() if 0 < n <= len(lines) else ""
-            data = line.encode("utf-8", "surrogatepass")
-            hashes[(path, n)] = hashlib.sha256(data).hexdigest()[:16]
+            above, below = _neighbour(lines, n - 2, -1), _neighbour(lines, n, 1)
+            context = _hash(above)[:8] + _hash(below)[:8] if lines else ""
+            hashes[(path, n)] = LineHash(_hash(line), context)
     return hashes
 
 
@@ -73,6 +112,7 @@ class Outcome:
     new: list[Diagnostic]  # not in the baseline: these are reported
     matched: int  # diagnostics the baseline accounts for
     stale: int  # baseline entries (of the checked files, or of deleted ones) that no longer occur
+    gone: tuple[Key, ...] = ()  # those entries: (path, code, text), one per entry
 
 
 def load(path: Path, root: Path | None = None) -> list[dict[str, str]]:
@@ -105,6 +145,7 @@ def load(path: Path, root: Path | None = None) -> list[dict[str, str]]:
         isinstance(e, dict)
         and all(isinstance(e.get(f), str) for f in fields)
         and isinstance(e.get("line-hash", ""), str)
+        and isinstance(e.get("context-hash", ""), str)
         for e in entries
     ):
         raise BaselineError(
@@ -132,10 +173,33 @@ def compare(
             exact[(e["path"], e["code"], e["text"], e["line-hash"])] += 1
         else:
             legacy[(e["path"], e["code"], e["text"])] += 1
+    pool: dict[tuple[str, str, str, str], list[str]] = {}  # the contexts of each key's entries
+    for e in entries:
+        if "line-hash" in e:
+            pool.setdefault((e["path"], e["code"], e["text"], e["line-hash"]), []).append(
+                e.get("context-hash", "")
+            )
+    ordered = sorted(diagnostics)
+    matched: set[int] = set()
+    for wanted in (2, 1):  # both neighbours as recorded, then one of them
+        for i, d in enumerate(ordered):
+            line = hashes.get((d.path, d.line), LineHash(""))
+            full = (*key(d), line.line)
+            contexts = pool.get(full, [])
+            if i in matched or len(contexts) > MAX_SAME:
+                continue
+            for j, context in enumerate(contexts):
+                if _agreement(context, line.context) >= wanted:
+                    del contexts[j]
+                    exact[full] -= 1
+                    matched.add(i)
+                    break
     new: list[Diagnostic] = []
-    for d in sorted(diagnostics):
+    for i, d in enumerate(ordered):
+        if i in matched:
+            continue
         k = key(d)
-        full = (*k, hashes.get((d.path, d.line), ""))
+        full = (*k, hashes.get((d.path, d.line), LineHash("")).line)
         if exact[full] > 0:
             exact[full] -= 1
         elif legacy[k] > 0:
@@ -144,8 +208,13 @@ def compare(
             new.append(d)
     present = {printable(p) for p in files}
     counted = {printable(p) for p in checked} | ({e["path"] for e in entries} - present)
-    stale = sum(n for k, n in [*exact.items(), *legacy.items()] if n > 0 and k[0] in counted)
-    return Outcome(new, len(diagnostics) - len(new), stale)
+    gone = tuple(
+        (k[0], k[1], k[2])
+        for k, n in [*exact.items(), *legacy.items()]
+        if n > 0 and k[0] in counted
+        for _ in range(n)
+    )
+    return Outcome(new, len(diagnostics) - len(new), len(gone), gone)
 
 
 def write(
@@ -178,7 +247,8 @@ def write(
             "path": key(d)[0],
             "code": d.code,
             "text": key(d)[2],
-            "line-hash": hashes.get((d.path, d.line), ""),
+            "line-hash": hashes.get((d.path, d.line), LineHash("")).line,
+            "context-hash": hashes.get((d.path, d.line), LineHash("")).context,
             "message": printable(d.message),
         }
         for d in diagnostics
@@ -189,6 +259,7 @@ def write(
             e["code"],
             e["text"],
             e.get("line-hash", ""),
+            e.get("context-hash", ""),
             e.get("message", ""),
         )
     )

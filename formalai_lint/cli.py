@@ -7,6 +7,7 @@ internal error (never a traceback for a user's mistake; `-v` shows tracebacks of
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 MAX_JOBS = 1024  # a larger --jobs is a usage error (the pool is capped at the CPUs anyway)
+MAX_STDIN_BYTES = 64 * 1024 * 1024  # a document on stdin larger than this is refused
 
 
 class _UsageError(click.UsageError):
@@ -75,8 +77,12 @@ def _reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except LintError as e:
-            click.echo(f"formalai-lint: error: {e}", err=True)
+            for line in str(e).splitlines() or [""]:  # several mistakes: one line each
+                click.echo(f"formalai-lint: error: {line}", err=True)
             sys.exit(EXIT_ERROR)
+        except BrokenPipeError:  # `formalai-lint rules | head -1`: the reader has had enough
+            _drop_stdout()
+            sys.exit(EXIT_CLEAN)
         except KeyboardInterrupt:  # Ctrl-C: the workers were stopped on the way out
             click.echo("formalai-lint: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -145,6 +151,16 @@ def main() -> None:
     "--statistics", is_flag=True, help="Print a count per rule instead of the diagnostics."
 )
 @click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip the files git ignores when searching folders  [default: respect]",
+)
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply exclude and the git ignores to the paths named here too  [default: off]",
+)
+@click.option(
     "--baseline",
     "baseline_path",
     type=click.Path(path_type=Path),
@@ -185,6 +201,34 @@ def main() -> None:
     is_flag=True,
     help="Show tracebacks of rule crashes, and what the level rules read and skipped.",
 )
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when there are findings (2 still means an error).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics and nothing else.")
+@click.option(
+    "-s",
+    "--silent",
+    is_flag=True,
+    help="Print nothing but errors (the exit code still says whether there are findings).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in text and full output; auto: on a terminal, unless NO_COLOR is set.",
+)
+@click.option(
+    "--show-settings", is_flag=True, help="Print the settings in force for these paths, and exit."
+)
+@click.option("--show-files", is_flag=True, help="Print the files that would be linted, and exit.")
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    help="With the path `-`: the document on stdin is this file of the project.",
+)
 @_reports_errors
 def check(paths: tuple[Path, ...], **opts: Any) -> None:
     """Lint Markdown files and folders (default: the current folder)."""
@@ -197,6 +241,10 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         logging.basicConfig(format="%(name)s: %(message)s")
         logging.getLogger("formalai_lint").setLevel(logging.DEBUG)
     targets_given = list(paths) or [Path(".")]
+    stdin = _stdin_document(targets_given, opts)
+    if stdin is not None:
+        targets_given = [opts["stdin_filename"]]
+        opts["no_cache"] = True  # the cache knows the file on disk, not the text on stdin
     output_format: str = opts["output_format"]
     if opts["unsafe_fixes"] and not (opts["fix"] or opts["diff"]):
         raise UsageError("--unsafe-fixes only applies with --fix or --diff")
@@ -208,6 +256,9 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         select=_selectors(opts["select"], "--select"),
         extend_select=_selectors(opts["extend_select"], "--extend-select"),
         ignore=_selectors(opts["ignore"], "--ignore"),
+        respect_gitignore=opts["respect_gitignore"],
+        force_exclude=opts["force_exclude"],
+        stdin_path=opts["stdin_filename"] if stdin is not None else None,
         jobs=opts["jobs"],
         cache=not opts["no_cache"],
         cache_dir=opts["cache_dir"],
@@ -215,58 +266,152 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         verbose=opts["verbose"],
     ) as session:
         root = session.settings.root
+        if opts["show_settings"]:
+            click.echo(show_settings(session), nl=False)
+            sys.exit(EXIT_CLEAN)
+        if stdin is not None:
+            session.substitute(targets_given[0], stdin)
+        if opts["show_files"]:
+            cwd = Path.cwd()
+            for target in session.targets(targets_given):
+                click.echo(report.escape(printable(report.display_path(root, target, cwd))))
+            sys.exit(EXIT_CLEAN)
         result = session.check(targets_given)
         targets = result.targets
         crashed = any(d.code == InternalError.code for d in result.diagnostics)
         if opts["write_baseline"]:
             count = session.write_baseline(result.diagnostics, targets, opts["write_baseline"])
-            click.echo(
-                f"formalai-lint: wrote {count} entries to {opts['write_baseline']}", err=True
-            )
+            _note(opts, f"formalai-lint: wrote {count} entries to {opts['write_baseline']}")
             sys.exit(EXIT_ERROR if crashed else EXIT_CLEAN)
         diagnostics = result.diagnostics
         if opts["baseline_path"] is not None:
-            diagnostics = _compare_baseline(session, opts["baseline_path"], diagnostics, targets)
+            diagnostics = _compare_baseline(session, opts, diagnostics, targets)
+        if result.named is not None:  # only news (see formalai_lint/news.py), after the baseline
+            diagnostics = session.news(diagnostics, result.named, targets)
         fix_note = None
         if opts["fix"] or opts["diff"]:
             diagnostics, fix_note = _fix(session, opts, diagnostics)
         elif output_format == "text":
             fix_note = report.fixable_note(diagnostics)
+        lines = session.lines if output_format == "full" else None
 
     diagnostics = [_printable(d) for d in diagnostics]  # file names that are not UTF-8
     targets = [printable(t) for t in targets]
     cwd = Path.cwd()
-    color = output_format == "text" and not opts["output_file"] and _color_allowed()
+    color = output_format in ("text", "full") and _color(opts["color"], opts["output_file"])
     if opts["statistics"]:
         output = report.statistics(diagnostics, output_format)
     else:
-        output = report.render(diagnostics, output_format, root, cwd, files=targets, color=color)
+        output = report.render(
+            diagnostics, output_format, root, cwd, files=targets, color=color, lines=lines
+        )
     if opts["output_file"]:
         _write_output(opts["output_file"], output, root)
-    else:
+    elif not opts["silent"]:
         _print_output(output, color)
-    click.echo(report.summary(diagnostics, result.files_checked), err=True)
+    _note(opts, report.summary(diagnostics, result.files_checked))
     if fix_note:
-        click.echo(fix_note, err=True)
+        _note(opts, fix_note)
     if opts["verbose"]:
         for trace in result.tracebacks:
             click.echo(trace, err=True)
     if crashed:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if any(d.severity == "error" for d in diagnostics) else EXIT_CLEAN)
+    failed = any(d.severity == "error" for d in diagnostics) and not opts["exit_zero"]
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _stdin_document(paths: Sequence[Path], opts: dict[str, Any]) -> str | None:
+    """The text on stdin when the path is `-` (with --stdin-filename), else None."""
+    if str(paths[0]) != "-":
+        if any(str(p) == "-" for p in paths):
+            raise UsageError("`-` (stdin) is the only path when given")
+        if opts["stdin_filename"] is not None:
+            raise UsageError("--stdin-filename only applies with the path `-`")
+        return None
+    if len(paths) > 1:
+        raise UsageError("`-` (stdin) is the only path when given")
+    if opts["stdin_filename"] is None:
+        raise UsageError("reading a document from stdin (`-`) needs --stdin-filename PATH")
+    if opts["fix"] or opts["diff"]:
+        raise UsageError("--fix and --diff do not apply to a document on stdin")
+    from formalai_lint import source
+
+    data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
+    if len(data) > MAX_STDIN_BYTES:
+        raise UsageError(f"stdin holds more than {MAX_STDIN_BYTES} bytes")
+    try:
+        return source.decode(data)
+    except source.UnreadableError as e:
+        raise UsageError(f"stdin: {e}") from None
+
+
+def _note(opts: Mapping[str, Any], text: str) -> None:
+    """A line for the reader on stderr (a summary, a note), unless --quiet or --silent."""
+    if not (opts["quiet"] or opts["silent"]):
+        click.echo(text, err=True)
+
+
+def _color(choice: str, output_file: Path | None) -> bool:
+    """`--color`: always, never, or (auto) on a terminal and when NO_COLOR is not set
+    (https://no-color.org); an output file is a terminal never."""
+    if choice != "auto":
+        return choice == "always"
+    return output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def show_settings(session: Session) -> str:
+    """`--show-settings`: the settings in force, one `key = value` per line (TOML values)."""
+    settings = session.settings
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        if isinstance(v, Mapping):
+            return "{" + ", ".join(f"{json.dumps(str(k))} = {value(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, (int, float)):
+            return str(v)
+        return json.dumps(str(v), ensure_ascii=False)
+
+    rows = {
+        "root": settings.root,
+        "config-file": settings.config_file or "",
+        "select": settings.select,
+        "extend-select": settings.extend_select,
+        "ignore": settings.ignore,
+        "enabled-rules": [r.code for r in session.rules.enabled],
+        "exclude": settings.exclude,
+        "respect-gitignore": settings.respect_gitignore,
+        "force-exclude": settings.force_exclude,
+        "per-file-ignores": dict(settings.per_file_ignores),
+        "severity": {k: v.value for k, v in settings.severity.items()},
+        "toc-heading": settings.toc_pattern,
+        "related-heading": settings.related_pattern,
+        "archive-folders": settings.archive_folders,
+        "max-file-size": settings.max_file_size,
+        "max-file-seconds": settings.max_file_seconds,
+        "levels": settings.table.get("levels", {}),
+    }
+    return "".join(f"{key} = {report.escape(value(v))}\n" for key, v in rows.items())
 
 
 def _compare_baseline(
-    session: Session, path: Path, diagnostics: list[Diagnostic], targets: Sequence[str]
+    session: Session,
+    opts: Mapping[str, Any],
+    diagnostics: list[Diagnostic],
+    targets: Sequence[str],
 ) -> list[Diagnostic]:
-    """The diagnostics not in the baseline file at `path`, with a note on stderr."""
+    """The diagnostics not in the baseline file `--baseline`, with a note on stderr."""
+    path = opts["baseline_path"]
     outcome = session.compare_baseline(diagnostics, targets, path)
     note = f"formalai-lint: baseline `{path}` accounts for {outcome.matched} diagnostics"
     if outcome.stale:
         note += (
             f"; {outcome.stale} of its entries no longer occur (prune with --write-baseline {path})"
         )
-    click.echo(note, err=True)
+    _note(opts, note)
     return outcome.new
 
 
@@ -295,28 +440,31 @@ def _fix(
     return fixed.diagnostics, fix.summary(fixed.run, len(fixed.diagnostics), applied=True)
 
 
-def _color_allowed() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
 def _printable(d: Any) -> Any:
     """`d` with its path and texts encodable as UTF-8 (see `safeio.printable`)."""
     fixed = {k: printable(getattr(d, k)) for k in ("path", "message", "text")}
     return d if all(fixed[k] is getattr(d, k) for k in fixed) else replace(d, **fixed)
 
 
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered would fail again when Python
+    flushes stdout at exit (and print a traceback)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+
+
 def _print_output(output: str, color: bool) -> None:
-    """The output on stdout; a stdout that cannot take it (a full disk, /dev/full, a closed
-    pipe) is a one-line error, exit 2, not a traceback at exit."""
+    """The output on stdout. A reader that stops reading (`| head -1`) ends the output
+    quietly: the run still ends with its exit code. A stdout that cannot take it (a full
+    disk, /dev/full) is a one-line error, exit 2, not a traceback at exit."""
     try:
         click.echo(output, nl=False, color=color)
         sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
     except OSError as e:
-        # What is still buffered would fail again when Python flushes stdout at exit.
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
+        _drop_stdout()
         raise OutputError(f"cannot write to stdout: {e.strerror or e}") from None
 
 
@@ -337,13 +485,26 @@ def language_server() -> None:
 
 
 @main.command("rules")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
+)
 @_reports_errors
-def list_rules() -> None:
-    """List every rule: code, name, default severity, summary."""
+def list_rules(config_path: Path | None) -> None:
+    """List every rule: code, name, its severity under the configuration of the current
+    folder (`off` when not selected), its fix (`safe`: --fix; `unsafe`: with --unsafe-fixes)."""
     from formalai_lint import registry  # here: loads the rules (start-up time of `--version`)
+    from formalai_lint.config import load_settings
+    from formalai_lint.rule import Fix
 
+    settings = load_settings([Path(".")], config_path)
+    registry.check_settings(settings)
+    enabled = set(registry.enabled(settings))
     for rule in registry.all_rules():
-        click.echo(f"{rule.code}  {rule.name:<26} {rule.severity.value:<8} {rule.summary}")
+        severity = settings.severity.get(rule.code, rule.severity).value
+        state = severity if rule in enabled else "off"
+        fix = "-" if rule.fix is Fix.NONE else rule.fix.value
+        click.echo(f"{rule.code}  {rule.name:<26} {state:<8} {fix:<6} {rule.summary}")
+    sys.stdout.flush()  # a closed pipe shows here, inside _reports_errors
 
 
 @main.command("rule")
@@ -358,3 +519,96 @@ def show_rule(code: str) -> None:
         raise UsageError(f"unknown rule `{code}` (see `formalai-lint rules`)")
     page = resources.rule_page(rule.code)
     click.echo(page if page is not None else f"{rule.code} {rule.name}: {rule.summary}")
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Write the HTML page here.",
+)
+@click.option(
+    "--link-base",
+    help="Link findings to their source: URL of the project's root (a repository's blob URL).",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
+)
+@click.option("--select", multiple=True, help="Rules to run; comma-separated.")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition.")
+@click.option("--ignore", multiple=True, help="Rules not to run.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path),
+    help="Show what is new and what was fixed since this baseline file.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1, max=MAX_JOBS),
+    help="Worker processes for parsing  [default: the number of CPUs]",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Keep the cache here.")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of rule crashes.")
+@_reports_errors
+def health_report(paths: tuple[Path, ...], **opts: Any) -> None:
+    """Write one self-contained HTML page of the knowledge base's health.
+
+    The same run as `check` (configuration, files, cache, exit codes); the page shows the
+    findings per rule and folder, the level map and the link health.
+    """
+    from formalai_lint import healthrun
+    from formalai_lint.rules.tool.internal_error import InternalError
+    from formalai_lint.session import Session
+
+    targets_given = list(paths) or [Path(".")]
+    with Session.open(
+        targets_given,
+        config=opts["config_path"],
+        select=_selectors(opts["select"], "--select"),
+        extend_select=_selectors(opts["extend_select"], "--extend-select"),
+        ignore=_selectors(opts["ignore"], "--ignore"),
+        jobs=opts["jobs"],
+        cache=not opts["no_cache"],
+        cache_dir=opts["cache_dir"],
+        verbose=opts["verbose"],
+    ) as session:
+        root = session.settings.root
+        result = session.check(targets_given)  # a file named: also those linking into it
+        targets = result.targets
+        facts = healthrun.facts(session.phase1.run, targets, session.files)
+        reported, outcome = result.diagnostics, None
+        if opts["baseline_path"] is not None:
+            outcome = session.compare_baseline(reported, targets, opts["baseline_path"])
+            reported = outcome.new
+        page = healthrun.page(
+            session.settings,
+            targets,
+            session.files,
+            result.diagnostics,
+            facts,
+            opts["link_base"],
+            opts["baseline_path"],
+            outcome,
+        )
+    _write_output(opts["output_path"], page, root)
+    if outcome is not None:
+        click.echo(
+            f"formalai-lint: baseline `{opts['baseline_path']}` accounts for "
+            f"{outcome.matched} diagnostics",
+            err=True,
+        )
+    click.echo(report.summary(reported, result.files_checked), err=True)
+    size = len(page.encode("utf-8", "backslashreplace"))
+    click.echo(f"formalai-lint: wrote {opts['output_path']} ({size} bytes)", err=True)
+    if opts["verbose"]:
+        for trace in result.tracebacks:
+            click.echo(trace, err=True)
+    if any(d.code == InternalError.code for d in result.diagnostics):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if any(d.severity == "error" for d in reported) else EXIT_CLEAN)

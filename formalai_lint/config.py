@@ -14,8 +14,9 @@ import enum
 import hashlib
 import json
 import os
+import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,8 @@ class Settings:
     max_file_seconds: float = DEFAULT_MAX_SECONDS  # CPU seconds; a slower file gets FL005
     table: Mapping[str, Any] = field(default_factory=dict)  # the whole validated config table
     archive_folders: tuple[str, ...] = DEFAULT_ARCHIVE_FOLDERS  # never suggested from outside
+    respect_gitignore: bool = True  # a folder search skips what git ignores
+    force_exclude: bool = False  # files named on the command line are excluded/ignored too
 
     @property
     def parse_options(self) -> ParseOptions:
@@ -96,11 +99,24 @@ def load_toml(path: Path, root: Path | None = None) -> dict[str, Any]:
     except safeio.UnreadableError as e:
         raise ConfigError(f"{path}: cannot read: {e}") from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+        raise ConfigError(_toml_error(path, e)) from None
     except UnicodeDecodeError as e:
         raise ConfigError(f"{path}: not UTF-8 at byte {e.start}; TOML files are UTF-8") from None
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+_TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)$")
+
+
+def _toml_error(path: Path, error: ValueError) -> str:
+    """`path:line:column: invalid TOML: what`, the position where the parser stopped (tomllib
+    puts it at the end of its message, as `(at line 3, column 9)`)."""
+    text = str(error)
+    at = _TOML_AT.search(text)
+    if at is None:  # `(at end of document)`
+        return f"{path}: invalid TOML: {text}"
+    return f"{path}:{at[1]}:{at[2]}: invalid TOML: {text[: at.start()]}"
 
 
 def load_explicit(path: Path) -> tuple[Path, dict[str, Any]]:
@@ -123,20 +139,26 @@ def _tool_table(data: dict[str, Any], path: Path) -> Any:
 
 
 def validate(table: Mapping[str, Any], source: str) -> None:
-    """Check `table` against the schema; raise ConfigError naming the key and expectation."""
+    """Check `table` against the schema; raise ConfigError naming, one line each, every key
+    that is wrong and what was expected (all of them, not only the first)."""
     import jsonschema  # imported here: it is slow to import and only needed with a config
 
     validator = jsonschema.Draft202012Validator(
         schema("config.schema.json"), format_checker=jsonschema.FormatChecker()
     )
-    errors = sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = jsonschema.exceptions.best_match(errors)
+    errors = sorted(validator.iter_errors(table), key=lambda e: [str(p) for p in e.absolute_path])
+    messages: list[str] = []
+    for each in errors:
+        error = jsonschema.exceptions.best_match([each])  # the most telling of an anyOf's
         key = _key_path(error.absolute_path) or "(top level)"
-        raise ConfigError(f"{source}: `{key}`: {_describe(error)}")
+        message = f"{source}: `{key}`: {_describe(error)}"
+        if message not in messages:
+            messages.append(message)
     nan = _nan_key(table)
     if nan is not None:
-        raise ConfigError(f"{source}: `{_key_path(nan)}`: nan is not a number; give a value")
+        messages.append(f"{source}: `{_key_path(nan)}`: nan is not a number; give a value")
+    if messages:
+        raise ConfigError("\n".join(messages))
 
 
 def _nan_key(table: Mapping[str, Any]) -> list[object] | None:
@@ -157,15 +179,25 @@ def _nan_key(table: Mapping[str, Any]) -> list[object] | None:
 def _key_path(parts: Sequence[object]) -> str:
     text = ""
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = str(part) if str(part).isprintable() else ascii(str(part))  # a key holding `\n`
+        text += f"[{part}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """` (did you mean `x`?)` when one known word is close to `word` (a typo), else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
+    return f" (did you mean `{close[0]}`?)" if close else ""
 
 
 def _describe(error: Any) -> str:
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        known = ", ".join(sorted(error.schema.get("properties", {})))
-        return f"unknown key {', '.join(map(repr, extra))}; expected one of: {known}"
+        properties = error.schema.get("properties", {})
+        extra = sorted(set(error.instance) - set(properties))
+        unknown = "; ".join(f"unknown key {k!r}{did_you_mean(k, properties)}" for k in extra)
+        return f"{unknown}; expected one of: {', '.join(sorted(properties))}"
     if error.validator == "pattern" and "description" in error.schema:
         return f"{error.instance!r}: {error.schema['description']}"
     if error.validator == "pattern":
@@ -263,6 +295,8 @@ def load_settings(
         max_file_seconds=table.get("max-file-seconds", DEFAULT_MAX_SECONDS),
         table=table,
         archive_folders=tuple(table.get("archive-folders", DEFAULT_ARCHIVE_FOLDERS)),
+        respect_gitignore=option("respect-gitignore", True),
+        force_exclude=option("force-exclude", False),
     )
 
 

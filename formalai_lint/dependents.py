@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import unquote
 
-from formalai_lint import source
+from formalai_lint import gitignore, source
 from formalai_lint.config import Settings
 from formalai_lint.engine import linked_documents
 from formalai_lint.files import MARKDOWN_SUFFIXES, is_excluded
@@ -60,11 +60,12 @@ def dependents(phase1: Phase1, given: Sequence[str], files: frozenset[str]) -> l
         json.dumps(name, ensure_ascii=False)[1:-1].encode(errors="surrogateescape")
         for name in names
     ]
+    git = gitignore.of_settings(settings, files)
     candidates = []
     for path in sorted(files):
         if path in targets or not path.endswith(MARKDOWN_SUFFIXES):
             continue
-        if is_excluded(path, settings.exclude):
+        if is_excluded(path, settings.exclude) or (git is not None and git.ignored(path)):
             continue
         inside = any(folder == "" or path.startswith(folder + "/") for folder in folders)
         body = phase1.cached_body(path)

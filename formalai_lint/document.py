@@ -89,6 +89,8 @@ class Heading(NamedTuple):
     line: int
     column: int  # where the heading text starts
     anchor: str  # GitHub id, unique within the document
+    end_line: int = 0  # where its text ends: the column just after it (0: unknown)
+    end_column: int = 0
 
     @property
     def title(self) -> str:
@@ -133,6 +135,8 @@ class Link(NamedTuple):
     context: str = ""  # "toc", "related" or ""
     in_math: bool = False  # written between `\(` and `\)`, which GitHub does not read as math
     planned: bool = False  # marked on its line, after its start, `（待创建）` / `(planned)`
+    end_line: int = 0  # where the whole `[text](target)` ends: the column just after it
+    end_column: int = 0  # (0: unknown)
 
 
 class HtmlAnchor(NamedTuple):
@@ -157,6 +161,8 @@ class TocEntry(NamedTuple):
     line: int
     column: int
     number: str = ""  # the item's number in a numbered list (`2` for `2. [引言](#2-引言)`)
+    end_line: int = 0  # where its link (or, unlinked, its text) ends: the column just after
+    end_column: int = 0
 
 
 class Toc(NamedTuple):
@@ -456,6 +462,21 @@ def _column_base(source_line: str, original: str) -> int:
     return base if base >= 0 else len(original) - len(original.lstrip())
 
 
+def _place_cell(token: Token, lines: list[str], after: int) -> int:
+    """Fix where a table cell starts: on its row's line, after the cell before it (ends at
+    `after`), so that two cells of one row with the same text get their own columns (the
+    line search of `_column_base` finds the first). Returns where this cell ends."""
+    if not token.map or not token.content or token.map[0] >= len(lines):
+        return after
+    found = lines[token.map[0]].find(token.content, after)
+    if found < 0:  # not verbatim on the line (an escaped pipe): `_position` searches it
+        return after
+    token.meta["_start"] = (token.map[0] + 1, found + 1)
+    token.meta["_line_starts"] = [0]  # a cell is one line
+    token.meta["_line_bases"] = {0: found}
+    return found + len(token.content)
+
+
 def _walk(tokens: list[Token], b: _Builder) -> None:
     heading: Heading | None = None  # the nearest heading above
     toc_heading: Heading | None = None  # a TOC heading whose list has not been seen yet
@@ -467,6 +488,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
     list_depth = 0
     table: list[list[Token]] | None = None
     table_line = 0
+    cell_end = 0  # where the last cell of the current table row ends on its line
     in_paragraph = False
 
     for index, token in enumerate(tokens):
@@ -476,6 +498,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
         if kind == "inline":  # the most frequent kinds first
             if table is not None:
                 table[-1].append(token)
+                cell_end = _place_cell(token, b.lines, cell_end)
             elif in_paragraph:
                 b.paragraphs.append((token, heading))
             entry = _inline(token, b)
@@ -490,6 +513,8 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
                         entry.line,
                         entry.column,
                         item_number,
+                        entry.end_line,
+                        entry.end_column,
                     )
                 )
                 b.toc_links.add(id(entry))
@@ -497,7 +522,8 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
                 depth = list_depth - 1 - (toc_list[0] if toc_list else 0)
                 text = plain_text(b.children(token))
                 line, column = _position(token, 0, b.lines)
-                unlinked.append(TocEntry(text, "", "", depth, line, column, item_number))
+                end = _position(token, len(token.content.rstrip()), b.lines)
+                unlinked.append(TocEntry(text, "", "", depth, line, column, item_number, *end))
             item_open = False
         elif kind == "paragraph_open":
             in_paragraph = True
@@ -507,7 +533,8 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             inline = tokens[index + 1]
             text = plain_text(b.children(inline))
             line, column = _position(inline, 0, b.lines)
-            heading = Heading(int(token.tag[1]), text, line, column, b.slugger.slug(text))
+            end = _position(inline, len(inline.content.rstrip()), b.lines)
+            heading = Heading(int(token.tag[1]), text, line, column, b.slugger.slug(text), *end)
             b.headings.append(heading)
             toc_heading = (
                 heading if b.toc is None and b.toc_re.search(toc_title(heading.text)) else None
@@ -530,6 +557,7 @@ def _walk(tokens: list[Token], b: _Builder) -> None:
             table, table_line = [], (token.map[0] + 1 if token.map else 0)
         elif kind == "tr_open" and table is not None:
             table.append([])
+            cell_end = 0
         elif kind == "table_close" and table is not None:
             b.tables.append((table_line, table, heading))
             table = None
@@ -644,6 +672,7 @@ def _inline(token: Token, b: _Builder) -> Link | None:
         path, fragment = decode_href(href)
         start = child.meta.get("start", 0)
         line, column = _position(token, start, b.lines)
+        end_line, end_column = _position(token, child.meta.get("end", start), b.lines)
         link = Link(
             target=raw,
             path=path,
@@ -655,6 +684,8 @@ def _inline(token: Token, b: _Builder) -> Link | None:
             external=is_external(href),
             in_math=_in_paren_math(token, start),
             planned=b.planned(line, column),
+            end_line=end_line,
+            end_column=end_column,
         )
         b.links.append(link)
         first = first or link

@@ -14,7 +14,6 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
 from functools import cached_property, partial
 from typing import Any
 
@@ -22,7 +21,7 @@ from formalai_lint import gitignore, links, registry, source, suppression
 from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.files import MARKDOWN_SUFFIXES, folder_readme
+from formalai_lint.files import MARKDOWN_SUFFIXES, folder_readme, is_excluded
 from formalai_lint.links import join
 from formalai_lint.project import DocFacts, Project
 from formalai_lint.results import FileResult, Report
@@ -185,7 +184,7 @@ def _configure(settings: Settings, diagnostics: Iterable[Diagnostic]) -> Iterabl
     """Apply per-file ignores and severity overrides."""
     for diag in diagnostics:
         ignored = any(
-            fnmatchcase(diag.path, glob)
+            is_excluded(diag.path, (glob,))  # the glob semantics of `exclude`
             and any(selector_matches(s, diag.code, diag.name) for s in codes)
             for glob, codes in settings.per_file_ignores
         )

@@ -13,10 +13,14 @@ from collections.abc import Callable, Iterable, Sequence
 from fnmatch import translate
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from formalai_lint.config import real_location
 from formalai_lint.errors import ConfigError, UsageError
 from formalai_lint.source import is_inside, locate
+
+if TYPE_CHECKING:
+    from formalai_lint.gitignore import GitIgnore
 
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".formalai-lint-cache", ".tox", ".venv", "__pycache__"}
@@ -50,27 +54,58 @@ def glob_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     return lambda path: regex.match(path) is not None
 
 
-def is_excluded(path: str, patterns: Sequence[str]) -> bool:
-    """True when `path` or one of its parent folders matches an exclude glob."""
+def is_excluded(path: str, patterns: Sequence[str], below: str = "") -> bool:
+    """True when `path` or one of its parent folders matches one of the globs (`exclude`
+    and `per-file-ignores` keys alike). Only the folders below `below` are looked at: a
+    folder named on the command line is searched even when it is excluded itself."""
     matches = glob_matcher(tuple(patterns))
     parts = path.split("/")
-    return any(matches("/".join(parts[:i])) for i in range(1, len(parts) + 1))
+    start = below.count("/") + 2 if below else 1
+    return any(matches("/".join(parts[:i])) for i in range(start, len(parts) + 1))
 
 
 def select_targets(
-    paths: Iterable[Path], root: Path, files: frozenset[str], exclude: Sequence[str]
+    paths: Iterable[Path],
+    root: Path,
+    files: frozenset[str],
+    exclude: Sequence[str],
+    *,
+    ignored: GitIgnore | None = None,
+    force_exclude: bool = False,
 ) -> list[str]:
-    """The Markdown files to lint: given files as they are, folders searched for `.md` files."""
+    """The Markdown files to lint: given files as they are, folders searched for `.md` files.
+
+    As ruff does: what a folder search finds is skipped when an `exclude` glob or git
+    (`ignored`) excludes it or a folder below the named one; a file or folder named on the
+    command line is linted even if excluded or ignored, unless `force_exclude`.
+    """
     targets: set[str] = set()
     markdown = [f for f in files if f.endswith(MARKDOWN_SUFFIXES)]
     for path in paths:
         rel = _relative(path, root)
         if path.is_dir():
+            below = "" if rel == "." or force_exclude else rel
+            # A named folder git ignores is searched as if it were not ignored (as ruff does).
+            git = ignored if ignored is not None and not ignored.ignored(below, True) else None
             prefix = "" if rel == "." else rel + "/"
-            targets.update(f for f in markdown if f.startswith(prefix))
-        else:
+            targets.update(
+                f
+                for f in markdown
+                if f.startswith(prefix)
+                and not is_excluded(f, exclude, below)
+                and not (git is not None and git.ignored(f))
+            )
+        elif not force_exclude or not (
+            is_excluded(rel, exclude) or (ignored is not None and ignored.ignored(rel))
+        ):
             targets.add(rel)
-    return sorted(t for t in targets if not is_excluded(t, exclude))
+    return sorted(targets)
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """The project path (POSIX, relative to `root`) of a file named on the command line,
+    which need not exist (`--stdin-filename`)."""
+    return _relative(path, root)
 
 
 def _relative(path: Path, root: Path) -> str:

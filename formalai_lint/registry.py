@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from formalai_lint.config import Settings
+from formalai_lint.config import Settings, did_you_mean
 from formalai_lint.errors import ConfigError
 from formalai_lint.rule import Fix, Rule
 from formalai_lint.selector import selector_matches
@@ -179,28 +179,43 @@ def find(selector: str) -> type[Rule] | None:
 
 def check_selectors(selectors: Iterable[str], where: str) -> None:
     """Reject selectors that match no rule at all (a typo would silently select nothing)."""
-    for selector in selectors:
-        if not any(selector_matches(selector, r.code, r.name) for r in all_rules()):
-            raise ConfigError(f"{where}: `{selector}` matches no rule (see `formalai-lint rules`)")
+    problems = _selector_problems(selectors, where)
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
+def _selector_problems(selectors: Iterable[str], where: str) -> list[str]:
+    names = [r.name for r in all_rules()]
+    return [
+        f"{where}: `{selector}` matches no rule{did_you_mean(selector, names)}"
+        " (see `formalai-lint rules`)"
+        for selector in selectors
+        if not any(selector_matches(selector, r.code, r.name) for r in all_rules())
+    ]
 
 
 def check_settings(settings: Settings) -> None:
     """The settings of the enabled rules are sound (each rule's `check_settings`, once per
     function: the seven level rules share one), and every rule a setting names exists: a
-    typo would silently select nothing."""
+    typo would silently select nothing. Every such typo is reported (one line each), not
+    only the first."""
     hooks = {getattr(r.check_settings, "__func__", r): r for r in enabled(settings)}
     for cls in hooks.values():
         cls.check_settings(settings)
     source = str(settings.config_file or "the command line")
+    problems: list[str] = []
     for key in ("select", "extend_select", "ignore"):
-        check_selectors(getattr(settings, key), f"{source}: `{key.replace('_', '-')}`")
+        where = f"{source}: `{key.replace('_', '-')}`"
+        problems += _selector_problems(getattr(settings, key), where)
     for glob, codes in settings.per_file_ignores:
-        check_selectors(codes, f"{source}: `per-file-ignores.{glob}`")
-    for code in settings.severity:
-        if find(code) is None:
-            raise ConfigError(
-                f"{source}: `severity.{code}`: no rule {code} (see `formalai-lint rules`)"
-            )
+        problems += _selector_problems(codes, f"{source}: `per-file-ignores.{glob}`")
+    problems += [
+        f"{source}: `severity.{code}`: no rule {code} (see `formalai-lint rules`)"
+        for code in settings.severity
+        if find(code) is None
+    ]
+    if problems:
+        raise ConfigError("\n".join(problems))
 
 
 def matches(selectors: Sequence[str], rule: type[Rule]) -> bool:

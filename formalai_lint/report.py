@@ -22,7 +22,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,7 +32,7 @@ import click
 from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+FORMATS = ("text", "full", "json", "sarif", "github", "junit", "gitlab")
 STATISTICS_FORMATS = ("text", "json")
 REPOSITORY = "https://github.com/formalai-lint/formalai-lint"
 RULE_URL = REPOSITORY + "/blob/main/rules/{code}.md"
@@ -72,9 +72,11 @@ def render(
     *,
     files: Sequence[str] = (),
     color: bool = False,
+    lines: Callable[[str], Sequence[str]] | None = None,
 ) -> str:
     """The diagnostics in format `fmt`. `files` are the checked files (root-relative), for
-    the formats that list them (junit); `color` adds ANSI colours to text."""
+    the formats that list them (junit); `color` adds ANSI colours to text and full; `lines`
+    gives a file's lines (root-relative path), for full."""
     paths = {path: display_path(root, path, cwd) for path in {d.path for d in diagnostics}}
     shown = [(paths[d.path], d) for d in diagnostics]
     if fmt == "json":
@@ -85,6 +87,10 @@ def render(
         return "".join(github_line(path, d) + "\n" for path, d in shown)
     if fmt == "junit":
         return junit(shown, [display_path(root, f, cwd) for f in files])
+    if fmt == "gitlab":
+        return _json(gitlab(shown))
+    if fmt == "full":
+        return full(shown, lines or (lambda path: ()), color)
     return "".join(text_line(path, d, color) + "\n" for path, d in shown)
 
 
@@ -105,6 +111,46 @@ def text_line(path: str, d: Diagnostic, color: bool = False) -> str:
         + f" {escape(d.message)}"
         + (" " + style("[warning]", fg="yellow") if d.severity == Severity.WARNING else "")
     )
+
+
+def _width(text: str) -> int:
+    """Terminal columns of `text`: East Asian wide and full-width characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def full(
+    shown: Sequence[tuple[str, Diagnostic]],
+    lines: Callable[[str], Sequence[str]],
+    color: bool = False,
+) -> str:
+    """ruff's `full` output: each diagnostic's text line, then its source line with a caret
+    under the span (to the end of the line when the span goes on), in a numbered gutter."""
+
+    def style(text: str, **how: object) -> str:
+        return click.style(text, **how) if color else text  # type: ignore[arg-type]
+
+    blocks = []
+    for path, d in shown:
+        block = text_line(path, d, color)
+        source = lines(d.path)
+        if 0 < d.line <= len(source):
+            line = escape(source[d.line - 1].rstrip("\r\n"))
+            gutter = " " * len(str(d.line))
+            before = line[: max(d.column - 1, 0)]
+            end = d.end_column if d.end_line == d.line and d.end_column else len(line) + 1
+            marked = line[max(d.column - 1, 0) : max(end - 1, d.column)]
+            pad = "".join(c if c == "\t" else " " * _width(c) for c in before)
+            carets = "^" * max(_width(marked), 1)
+            color_ = "red" if d.severity == Severity.ERROR else "yellow"
+            block += (
+                f"\n{gutter} |\n{d.line} | {line}\n{gutter} | {pad}"
+                + style(f"{carets} {d.code}", fg=color_, bold=True)
+                + f"\n{gutter} |"
+            )
+        blocks.append(block + "\n")
+    return "\n".join(blocks)
 
 
 # -- GitHub Actions workflow commands ---------------------------------------------------
@@ -135,10 +181,25 @@ def github_line(path: str, d: Diagnostic) -> str:
 # -- SARIF 2.1.0 ------------------------------------------------------------------------
 
 
-def fingerprint(d: Diagnostic) -> str:
-    """Stable across edits elsewhere in the file: path, code and offending text, as baselines."""
-    key = "\0".join((d.path, d.code, d.text or d.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
+def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """One fingerprint per diagnostic, unique among them, and stable when lines above move:
+    a hash of the path, the code, the offending text and the message with its numbers and
+    spacing normalised (a message may quote a line number), plus the diagnostic's index among
+    the identical ones of its file (in line order, as they are sorted)."""
+    seen: Counter[str] = Counter()
+    result = []
+    for d in diagnostics:
+        message = _SPACES.sub(" ", _DIGITS.sub("0", d.message)).strip()
+        key = "\0".join((d.path, d.code, d.text, message))
+        result.append(
+            hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        )
+        seen[key] += 1
+    return result
 
 
 def sarif_rules() -> list[dict[str, object]]:
@@ -172,7 +233,7 @@ def sarif(shown: Sequence[tuple[str, Diagnostic]], cwd: Path) -> dict[str, objec
     rules = sarif_rules()
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []
-    for path, d in shown:
+    for (path, d), print_ in zip(shown, fingerprints([d for _, d in shown]), strict=True):
         region: dict[str, int] = {"startLine": d.line, "startColumn": d.column}
         if d.end_line is not None:
             region["endLine"] = d.end_line
@@ -190,7 +251,7 @@ def sarif(shown: Sequence[tuple[str, Diagnostic]], cwd: Path) -> dict[str, objec
                     }
                 }
             ],
-            "partialFingerprints": {"formalaiLint/v1": fingerprint(d)},
+            "partialFingerprints": {"formalaiLint/v2": print_},
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]
@@ -215,6 +276,30 @@ def sarif(shown: Sequence[tuple[str, Diagnostic]], cwd: Path) -> dict[str, objec
             }
         ],
     }
+
+
+# -- GitLab Code Quality ----------------------------------------------------------------
+
+
+def gitlab(shown: Sequence[tuple[str, Diagnostic]]) -> list[dict[str, object]]:
+    """A GitLab Code Quality report (https://docs.gitlab.com/ci/testing/code_quality/): one
+    issue per diagnostic; errors are `major`, warnings `minor`; the fingerprint is SARIF's."""
+    issues: list[dict[str, object]] = []
+    for (path, d), print_ in zip(shown, fingerprints([d for _, d in shown]), strict=True):
+        begin = {"line": d.line, "column": d.column}
+        end = {"line": d.end_line, "column": d.end_column} if d.end_line else begin
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": d.code,
+                "description": f"{d.code} {d.name}: {d.message}" if d.name else d.message,
+                "categories": ["Style"],
+                "severity": "major" if d.severity == Severity.ERROR else "minor",
+                "fingerprint": print_,
+                "location": {"path": path, "positions": {"begin": begin, "end": end}},
+            }
+        )
+    return issues
 
 
 # -- JUnit XML --------------------------------------------------------------------------

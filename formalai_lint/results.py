@@ -26,3 +26,5 @@ class Report:
     files_checked: int
     tracebacks: list[str] = field(default_factory=list)  # of crashed rules; shown with -v
     targets: list[str] = field(default_factory=list)  # the documents reported on
+    # In changed-files mode, the files named (`targets` adds those linking into them):
+    named: list[str] | None = None

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document
 from formalai_lint.project import DocFacts, Project
 
-__all__ = ["DocFacts", "FileRule", "Project", "ProjectRule", "Rule"]
+__all__ = ["DocFacts", "FileRule", "Project", "ProjectRule", "Rule", "span"]
 
 
 class Fix(Enum):
@@ -48,9 +48,20 @@ class Rule:
         called once per run for the enabled rules, before any file is read."""
 
     def diagnostic(
-        self, path: str, line: int, column: int, message: str, text: str = "", **extra: Any
+        self,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        text: str = "",
+        *,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        **extra: Any,
     ) -> Diagnostic:
-        """A diagnostic stamped with this rule's code, name, default severity and fixability."""
+        """A diagnostic stamped with this rule's code, name, default severity and fixability;
+        `end_line` and `end_column` (the column just after the span) when the span is known:
+        see `span`."""
         return Diagnostic(
             path=path,
             line=line,
@@ -60,9 +71,26 @@ class Rule:
             name=self.name,
             severity=self.severity,
             text=text,
+            end_line=end_line,
+            end_column=end_column,
             fixable=self.fix is Fix.SAFE,
             **extra,
         )
+
+
+class _Spanned(Protocol):
+    @property
+    def end_line(self) -> int: ...
+    @property
+    def end_column(self) -> int: ...
+
+
+def span(item: _Spanned) -> dict[str, int]:
+    """The end of a link, heading or TOC entry as `Rule.diagnostic`'s keywords; {} when the
+    document model does not know it."""
+    if not item.end_line:
+        return {}
+    return {"end_line": item.end_line, "end_column": item.end_column}
 
 
 class FileRule(Rule):

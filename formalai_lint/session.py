@@ -13,24 +13,29 @@ methods return data and print nothing: the command line (`cli.py`), the Python A
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from formalai_lint import engine, files, registry
+from formalai_lint import engine, files, gitignore, registry, source
 from formalai_lint.cache import DIR_NAME, check_dir
 from formalai_lint.config import Settings, load_settings
 from formalai_lint.dependents import dependents
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.engine import RuleSet
 from formalai_lint.errors import LintError, UsageError
+from formalai_lint.news import only_news
 from formalai_lint.results import Report
 from formalai_lint.workers import Phase1, RunOptions, default_jobs
 
 if TYPE_CHECKING:
     from formalai_lint import baseline, fix
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the document model counts lines
 
 
 @dataclass
@@ -51,6 +56,7 @@ class Session:
         self.settings = settings
         self.rules = RuleSet.of(settings)
         self.files = files.project_files(settings.root)
+        self._stdin: str | None = None  # the project path of a document given on stdin
         self.options = options or RunOptions()
         self._phase1: Phase1 | None = None
 
@@ -63,6 +69,9 @@ class Session:
         select: Sequence[str] | None = None,
         extend_select: Sequence[str] | None = None,
         ignore: Sequence[str] | None = None,
+        respect_gitignore: bool | None = None,
+        force_exclude: bool | None = None,
+        stdin_path: Path | None = None,
         jobs: int | None = 1,
         cache: bool = False,
         cache_dir: Path | None = None,
@@ -74,6 +83,8 @@ class Session:
         processes (None: one per CPU). `cache`: read and write the cache, in `cache_dir`
         (default: `.formalai-lint-cache/` in the project root)."""
         for path in map(Path, paths):
+            if path == stdin_path:  # a document on stdin: its file need not exist yet
+                continue
             if not path.exists() and not path.is_symlink():
                 raise UsageError(f"path `{path}` does not exist")
         settings = load_settings(
@@ -83,6 +94,8 @@ class Session:
             select=_listed(select),
             extend_select=_listed(extend_select),
             ignore=_listed(ignore),
+            respect_gitignore=respect_gitignore,
+            force_exclude=force_exclude,
         )
         session = cls(settings)
         if cache and cache_dir is not None:
@@ -134,7 +147,41 @@ class Session:
     def targets(self, paths: Sequence[Path | str]) -> list[str]:
         """The documents `paths` name (folders: their Markdown files), as project paths."""
         given = [Path(p) for p in paths]
-        return files.select_targets(given, self.settings.root, self.files, self.settings.exclude)
+        return files.select_targets(
+            given,
+            self.settings.root,
+            self.files,
+            self.settings.exclude,
+            ignored=gitignore.of_settings(self.settings, self.files),
+            force_exclude=self.settings.force_exclude,
+        )
+
+    def substitute(self, path: Path, text: str) -> str:
+        """Lint `text` in place of the file `path` (a document on stdin; the file need not
+        exist yet): returns its project path. The rest of the project is read from disk."""
+        named = files.relative_path(path, self.settings.root)
+        source.substitute(self.settings.root / named, text)
+        self.files = self.files | {named}
+        self._stdin = named
+        return named
+
+    def news(
+        self, diagnostics: Sequence[Diagnostic], named: Sequence[str], checked: Sequence[str]
+    ) -> list[Diagnostic]:
+        """Of the diagnostics of a changed-files lint (`checked`: the `named` files and those
+        linking into them), the news: see `formalai_lint.news`."""
+        linking = sorted(set(checked).difference(named))
+        facts = {r.path: r.facts for r, _ in self.phase1.run(linking) if r.facts is not None}
+        return only_news(diagnostics, named, facts, self.files)
+
+    def lines(self, path: str) -> Sequence[str]:
+        """The lines of the project file `path` (for `--output-format full`), () when it
+        cannot be read."""
+        try:
+            text = source.read(self.settings.root / path, self.settings.root).text
+        except source.UnreadableError:
+            return ()
+        return _LINE_BREAK.split(text)
 
     def lint(self, targets: Sequence[str]) -> Report:
         """Lint `targets` (project paths, as `targets()` gives them)."""
@@ -155,10 +202,13 @@ class Session:
 
     def check(self, paths: Sequence[Path | str]) -> Report:
         """What `formalai-lint PATH...` lints: the targets of `paths`, and when a file is named
-        (pre-commit's changed files) also the documents that link into them."""
+        (pre-commit's changed files) or a document is on stdin, also the documents that link
+        into them; then `report.named` lists the files named (see `news`)."""
         targets = self.targets(paths)
-        if any(Path(p).is_file() for p in paths):
-            return self.lint_with_dependents(targets)
+        if self._stdin is not None or any(Path(p).is_file() for p in paths):
+            report = self.lint_with_dependents(targets)
+            report.named = targets
+            return report
         return self.lint(targets)
 
     def fix(
@@ -235,4 +285,7 @@ def lint(
         jobs=jobs,
         cache=cache,
     ) as session:
-        return session.check(paths).diagnostics
+        report = session.check(paths)
+        if report.named is not None:  # only news, as on the command line
+            return session.news(report.diagnostics, report.named, report.targets)
+        return report.diagnostics

@@ -76,6 +76,18 @@ def _line_number(before: str) -> int:
     return before.count("\n") + before.count("\r") - before.count("\r\n") + 1
 
 
+_SUBSTITUTES: dict[Path, str] = {}  # absolute path -> the text read instead of the file's
+
+
+def substitute(path: Path | None, text: str = "") -> None:
+    """From now on, in this process, `read(path)` gives `text` (a document given on stdin
+    with `--stdin-filename path`: the rest of the project is read from disk); the document
+    of an earlier call is forgotten. `None`: read every file from disk again."""
+    _SUBSTITUTES.clear()
+    if path is not None:
+        _SUBSTITUTES[Path(os.path.abspath(path))] = text
+
+
 class Contents(NamedTuple):
     """A file as read: its decoded text and the bytes it was decoded from."""
 
@@ -97,6 +109,10 @@ def read(
 ) -> Contents:
     """`path`'s text and bytes; refused unless it is a regular file inside `root` (when
     given) of at most `max_bytes`, and, with `follow` false, not a symlink."""
+    if _SUBSTITUTES:
+        text = _SUBSTITUTES.get(Path(os.path.abspath(path)))
+        if text is not None:
+            return Contents(text, text.encode("utf-8", "surrogateescape"))
     data = read_bytes(path, root, max_bytes, follow)
     return Contents(decode(data), data)
 

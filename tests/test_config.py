@@ -79,10 +79,23 @@ def test_command_line_flags_replace_the_config_values(docs: Path) -> None:
     assert reported("--extend-select", "FL202") == ["docs/b.md FL202"]
 
 
-def test_exclude_globs_skip_files_and_folders_even_when_named(docs: Path) -> None:
+def test_exclude_globs_skip_files_and_folders_unless_named(docs: Path) -> None:
     configure(docs, 'exclude = ["drafts", "docs/b*"]\n')
     assert reported() == ["docs/a.md FL201"]
-    assert run("drafts/c.md")[0] == 0  # pre-commit passes files explicitly: still excluded
+    # as ruff: a path named on the command line is linted even if excluded...
+    assert reported("drafts/c.md") == ["drafts/c.md FL201"]
+    assert reported("drafts") == ["drafts/c.md FL201"]
+    # ...unless --force-exclude (what the pre-commit hook passes) or `force-exclude = true`
+    assert run("drafts/c.md", "--force-exclude")[0] == 0
+    assert run("drafts", "--force-exclude")[:2] == (0, "")
+    configure(docs, 'exclude = ["drafts", "docs/b*"]\nforce-exclude = true\n')
+    assert run("drafts/c.md")[0] == 0
+    assert reported("drafts/c.md", "--no-force-exclude") == ["drafts/c.md FL201"]
+
+
+def test_per_file_ignores_globs_match_folders_as_exclude_does(docs: Path) -> None:
+    configure(docs, '[per-file-ignores]\n"drafts" = ["FL201"]\n"docs/*.md" = ["FL202"]\n')
+    assert reported() == ["docs/a.md FL201"]
 
 
 def test_pyproject_table_is_read(docs: Path) -> None:
@@ -116,7 +129,10 @@ def test_toc_and_related_heading_patterns(docs: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('selekt = ["FL2"]\n', "`(top level)`: unknown key 'selekt'; expected one of: "),
+        (
+            'selekt = ["FL2"]\n',
+            "`(top level)`: unknown key 'selekt' (did you mean `select`?); expected one of: ",
+        ),
         ('select = "FL2"\n', "`select`: expected array, got str 'FL2'"),
         (
             'ignore = ["FL2", "bad code"]\n',

@@ -133,6 +133,22 @@ def test_html_anchors_tables_blocks_and_front_matter() -> None:
     assert (fence.kind, fence.info, fence.content_line) == ("fence", "math", 16)
 
 
+def test_cells_with_the_same_text_in_one_row_have_their_own_columns() -> None:
+    row = "| 收敛度 | 60% | 60% | [见](#t) | [见](#t) |"
+    text = f"# T\n\n| 指标 | 甲 | 乙 | 丙 | 丁 |\n| --- | --- | --- | --- | --- |\n{row}\n"
+    (table,) = Document("a.md", text).tables
+    first, second = row.index("60%"), row.rindex("60%")
+    assert [(c.text, c.column) for c in table.rows[0][1:3]] == [
+        ("60%", first + 1),
+        ("60%", second + 1),
+    ]
+    links = Document("a.md", text).links
+    assert [(link.line, link.column) for link in links] == [
+        (5, row.index("[见]") + 1),
+        (5, row.rindex("[见]") + 1),
+    ]
+
+
 def test_sections_end_before_the_next_heading_of_same_or_higher_level() -> None:
     doc = Document("a.md", CORPUS_STYLE)
     related = doc.related_sections
@@ -167,3 +183,22 @@ def test_inline_content_is_parsed_when_first_read() -> None:
         "strong_close",
         "text",
     ]
+
+
+def test_links_headings_and_toc_entries_know_where_they_end() -> None:
+    text = "# 标题 #\n\n## 目录\n\n- [标题](#标题)\n- 无链接条目\n\n> 见 [跨\n> 行](b.md) 与 ![图](c.png)。\n"
+    doc = Document("a.md", text)
+    title = doc.headings[0]
+    assert (title.line, title.column, title.end_line, title.end_column) == (1, 3, 1, 5)
+    assert doc.toc is not None
+    entry = doc.toc.entries[0]
+    assert (entry.line, entry.column, entry.end_line, entry.end_column) == (5, 3, 5, 12)
+    unlinked = doc.toc.unlinked[0]
+    assert (unlinked.line, unlinked.column, unlinked.end_line, unlinked.end_column) == (6, 3, 6, 8)
+    across, image = [link for link in doc.links if link.context != "toc"]
+    assert (across.line, across.column, across.end_line, across.end_column) == (8, 5, 9, 11)
+    assert (image.line, image.end_line, image.end_column - image.column) == (
+        9,
+        9,
+        len("![图](c.png)"),
+    )

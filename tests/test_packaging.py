@@ -56,3 +56,30 @@ def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) 
     bad = subprocess.run([exe, "a.md"], capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2
     assert "`ignore[0]`" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_runtime_dependencies_are_bounded_below_their_next_major() -> None:
+    """markdown.py imports markdown-it-py internals: a major release may move them. Every
+    runtime dependency is bounded, and the versions installed here lie within the bounds."""
+    import re
+    from importlib.metadata import version
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    bounds = {}
+    for spec in project["dependencies"]:
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)(?:,<([0-9]+))?(;.*)?", spec)
+        assert match, spec
+        bounds[match[1]] = (match[2], match[3], match[4])
+    for name in ("markdown-it-py", "mdit-py-plugins", "jsonschema", "click", "pathspec"):
+        low, high, _ = bounds[name]
+        assert high is not None, f"{name} has no upper bound"
+        installed = tuple(int(x) for x in re.findall(r"\d+", version(name))[:2])
+        assert installed >= tuple(int(x) for x in low.split(".")[:2]), name
+        assert installed[0] < int(high), f"{name} {version(name)} is not below {high}"
+    assert "internals" in (root / "pyproject.toml").read_text(encoding="utf-8")

@@ -123,7 +123,8 @@ def test_sarif_validates_against_the_official_schema(docs: Path) -> None:
     location = results[0]["locations"][0]["physicalLocation"]
     # a relative URI, percent-encoded (non-ASCII is not allowed in a URI)
     assert location["artifactLocation"]["uri"] == "%E6%A6%82%E5%BF%B5/%E6%94%B6%E6%95%9B.md"
-    assert location["region"] == {"startLine": 3, "startColumn": 2}
+    # the end is the column just after the link `[缺失的一节](#不存在)`
+    assert location["region"] == {"startLine": 3, "startColumn": 2, "endLine": 3, "endColumn": 15}
     assert rules[results[0]["ruleIndex"]]["id"] == "FL201"
 
 
@@ -136,11 +137,73 @@ def test_sarif_fingerprints_ignore_line_numbers(docs: Path) -> None:
     assert after["partialFingerprints"] == before["partialFingerprints"]
 
 
+IDENTICAL = "# 甲\n\n见[坏](没有.md)。\n\n又见[坏](没有.md)。\n\n[坏](没有.md)\n"
+
+
+def _fingerprints(fmt: str) -> list[tuple[int, str]]:
+    out = run(".", "--output-format", fmt, "--no-cache")[1]
+    if fmt == "gitlab":
+        return [
+            (i["location"]["positions"]["begin"]["line"], i["fingerprint"]) for i in json.loads(out)
+        ]
+    return [
+        (
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["partialFingerprints"]["formalaiLint/v2"],
+        )
+        for r in json.loads(out)["runs"][0]["results"]
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
+def test_identical_findings_get_distinct_fingerprints_that_survive_moves(
+    docs: Path, fmt: str
+) -> None:
+    (docs / "b.md").write_text(IDENTICAL, encoding="utf-8")
+    (docs / "c.md").write_text(IDENTICAL, encoding="utf-8")
+    before = _fingerprints(fmt)
+    prints = [p for _, p in before]
+    assert len(before) == 8 and len(set(prints)) == len(prints)
+    (docs / "b.md").write_text("# 甲\n\n新的一段。\n\n" + IDENTICAL[4:], encoding="utf-8")
+    after = _fingerprints(fmt)
+    assert [p for _, p in after] == prints  # the same alerts, two lines further down
+    assert [line for line, _ in after] != [line for line, _ in before]
+
+
+def test_gitlab_code_quality_report_has_the_documented_shape(docs: Path) -> None:
+    code, out, _ = run(".", "--output-format", "gitlab")
+    report = json.loads(out)
+    schema = json.loads(
+        (REPO / "tests" / "data" / "gitlab-codequality.schema.json").read_text("utf-8")
+    )
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert code == 1
+    assert [(i["check_name"], i["severity"]) for i in report] == [
+        ("FL201", "major"),
+        ("FL901", "minor"),
+    ]
+    assert report[0]["location"] == {
+        "path": "概念/收敛.md",
+        "positions": {"begin": {"line": 3, "column": 2}, "end": {"line": 3, "column": 15}},
+    }
+    assert report[0]["description"].startswith("FL201 broken-fragment: no heading or anchor")
+    with pytest.raises(jsonschema.ValidationError):  # the schema does reject a wrong shape
+        jsonschema.Draft202012Validator(schema).validate([{**report[0], "severity": "error"}])
+
+
+def test_json_and_github_carry_the_end_of_the_span(docs: Path) -> None:
+    first = json.loads(run(".", "--output-format", "json")[1])[0]
+    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (3, 2, 3, 15)
+    line = run(".", "--output-format", "github")[1].splitlines()[0]
+    assert ",line=3,col=2,endLine=3,endColumn=15," in line
+
+
 def test_github_workflow_commands(docs: Path) -> None:
     code, out, _ = run(".", "--output-format", "github")
     assert code == 1
     assert out.splitlines() == [
-        "::error file=概念/收敛.md,line=3,col=2,title=FL201 broken-fragment::"
+        "::error file=概念/收敛.md,line=3,col=2,endLine=3,endColumn=15,title=FL201 broken-fragment::"
         "no heading or anchor `#不存在` in this file",
         "::warning file=概念/收敛.md,line=5,col=1,title=FL901 unused-suppression::"
         "`FL202` in `<!-- formalai-lint-disable-next-line FL202 -->` suppresses nothing",

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
 from formalai_lint.links import attribute_note, suggest_anchor, unchecked
-from formalai_lint.rule import FileRule, Fix
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.shared import did_you_mean
 
 
@@ -34,4 +34,5 @@ class BrokenFragment(FileRule):
                     + did_you_mean(hint and f"#{hint}")
                     + attribute_note(link.fragment, doc.anchors),
                     link.target,
+                    **span(link),
                 )

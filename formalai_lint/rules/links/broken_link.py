@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Link, is_external
 from formalai_lint.links import Status
-from formalai_lint.rule import Fix, Project, ProjectRule
+from formalai_lint.rule import Fix, Project, ProjectRule, span
 from formalai_lint.rules.shared import did_you_mean
 
 
@@ -31,6 +31,7 @@ class BrokenLink(ProjectRule):
                     + did_you_mean(found.suggestion, found.candidates)
                     + _math_note(link),
                     link.target,
+                    **span(link),
                 )
 
 

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.links import Status
-from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rule import Project, ProjectRule, span
 
 
 class LinkOutsideRoot(ProjectRule):
@@ -21,4 +21,5 @@ class LinkOutsideRoot(ProjectRule):
                     link.column,
                     f"`{link.target}` points outside the project root",
                     link.target,
+                    **span(link),
                 )

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading
-from formalai_lint.rule import FileRule, Fix
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.numbering._view import Number, families, number, slips
 
 
@@ -51,6 +51,7 @@ class HeadingNumbering(FileRule):
                 heading.column,
                 f"heading `{heading.text}` {verb} `{previous.text}`: expected {now.written(expected)}",
                 heading.text,
+                **span(heading),
             )
 
 

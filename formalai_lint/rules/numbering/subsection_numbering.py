@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading
-from formalai_lint.rule import FileRule, Fix
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.numbering._view import Number, earlier_sibling, families, number, slips
 
 
@@ -53,6 +53,7 @@ class SubsectionNumbering(FileRule):
                     f" their {where}"
                     + _which(doc, family.parent, first, f"{prefix}.x", "subsections"),
                     heading.text,
+                    **span(heading),
                 )
                 continue
             reported = {h.line for h, _ in wrong}
@@ -69,6 +70,7 @@ class SubsectionNumbering(FileRule):
                     f"subsection `{heading.text}` does not carry the number of its {where}"
                     + _which(doc, family.parent, n, f"{prefix}.{last}", "a subsection"),
                     heading.text,
+                    **span(heading),
                 )
             # the sequence counts every sibling; one with a wrong prefix is not reported twice
             values = [n.parts[-1] for _, n in numbered]
@@ -85,6 +87,7 @@ class SubsectionNumbering(FileRule):
                     f"subsection `{heading.text}` follows {previous.text}:"
                     f" expected {prefix}.{expected}",
                     heading.text,
+                    **span(heading),
                 )
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.links import Status
-from formalai_lint.rule import Project, ProjectRule
+from formalai_lint.rule import Project, ProjectRule, span
 from formalai_lint.rules.shared import same_title, squashed
 
 # A leading ordinal or number (`01.1 `, `1.1-`, `02-`, `第一章 `, `三、`) and the bilingual
@@ -86,7 +86,9 @@ class RelatedTitleMismatch(ProjectRule):
                     f"related topic `{link.text}` names `{where}`, but links to"
                     f" `{link.target}`{title}"
                 )
-            yield self.diagnostic(doc.path, link.line, link.column, message, link.text)
+            yield self.diagnostic(
+                doc.path, link.line, link.column, message, link.text, **span(link)
+            )
 
 
 def _names_index(project: Project) -> dict[str, list[str]]:

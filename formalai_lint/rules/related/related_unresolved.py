@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.links import Status, attribute_note
-from formalai_lint.rule import Fix, Project, ProjectRule
+from formalai_lint.rule import Fix, Project, ProjectRule, span
 from formalai_lint.rules.shared import did_you_mean
 
 
@@ -36,4 +36,5 @@ class RelatedUnresolved(ProjectRule):
                 + did_you_mean(found.suggestion, found.candidates)
                 + note,
                 link.target,
+                **span(link),
             )

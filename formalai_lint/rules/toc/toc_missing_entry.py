@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule, Fix
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import expected_headings, matched_entries
 
 
@@ -33,4 +33,5 @@ class TocMissingEntry(FileRule):
                     f"heading `{h.text}` has no entry in the table of contents"
                     f" (expected a link to `#{h.anchor}`)",
                     h.text,
+                    **span(h),
                 )

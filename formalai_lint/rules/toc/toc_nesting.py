@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document, Heading, TocEntry
-from formalai_lint.rule import FileRule, Fix
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import (
     expected_headings,
     matched_entries,
@@ -75,6 +75,7 @@ class TocNesting(FileRule):
                     entry.column,
                     _message(entry, heading, expected, len(run) - 1, parent, witness),
                     entry.text,
+                    **span(entry),
                 )
             start = end
 

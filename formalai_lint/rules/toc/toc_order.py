@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule, Fix
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import matched_entries, misdirected, named_headings
 
 
@@ -52,4 +52,5 @@ class TocOrder(FileRule):
                     entry.column,
                     f"TOC entry `{entry.text}` is out of order: its heading is on line {heading.line}",
                     entry.text,
+                    **span(entry),
                 )

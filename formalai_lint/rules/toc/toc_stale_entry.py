@@ -2,7 +2,7 @@ from collections.abc import Iterator, Mapping
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Block, Document, Heading
-from formalai_lint.rule import FileRule, Fix
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import guessed_heading, named_headings, swallowed_ids
 
 
@@ -40,4 +40,6 @@ class TocStaleEntry(FileRule):
                     f": the code fence opened at line {fence.line} is still open,"
                     " so the heading after it is read as code"
                 )
-            yield self.diagnostic(doc.path, entry.line, entry.column, message, entry.target)
+            yield self.diagnostic(
+                doc.path, entry.line, entry.column, message, entry.target, **span(entry)
+            )

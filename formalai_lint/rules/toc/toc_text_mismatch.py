@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Document
-from formalai_lint.rule import FileRule, Fix
+from formalai_lint.rule import FileRule, Fix, span
 from formalai_lint.rules.toc._view import (
     matched_entries,
     misdirected,
@@ -41,4 +41,6 @@ class TocTextMismatch(FileRule):
                 message = f"TOC entry `{entry.text}` differs from its heading `{heading.text}`"
             else:
                 continue
-            yield self.diagnostic(doc.path, entry.line, entry.column, message, entry.text)
+            yield self.diagnostic(
+                doc.path, entry.line, entry.column, message, entry.text, **span(entry)
+            )
