@@ -19,7 +19,7 @@ from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Severity
 from formalai_lint.health import Folder, Health
 from formalai_lint.levelmap import LevelMap, Point, Region
-from formalai_lint.report import RULE_URL
+from formalai_lint.resources import RULE_URL
 
 # Level colours, L0 (scattered) to L4 (standard); other configured levels take the rest.
 LEVEL_COLOURS = ("#c62828", "#ef6c00", "#9e9d24", "#1565c0", "#2e7d32", "#6a1b9a", "#00838f")

@@ -11,8 +11,8 @@ bidirectional overrides, U+FFFE/U+FFFF and undecodable bytes are shown as `\\n`,
 escape sequence, and JUnit stays well-formed XML. (JSON and SARIF escape as JSON does; the
 github format encodes as workflow commands require.)
 
-Rule documentation URLs follow one stable pattern, `RULE_URL.format(code=...)`: the rule's
-reference page `rules/FLxxx.md` in the project's repository.
+Rule documentation URLs follow one stable pattern, `RULE_URL.format(code=...)`
+(`resources.py`): the rule's reference page `rules/FLxxx.md` in the project's repository.
 """
 
 from __future__ import annotations
@@ -31,11 +31,10 @@ import click
 
 from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
+from formalai_lint.resources import REPOSITORY, RULE_URL
 
 FORMATS = ("text", "full", "json", "sarif", "github", "junit", "gitlab")
 STATISTICS_FORMATS = ("text", "json")
-REPOSITORY = "https://github.com/formalai-lint/formalai-lint"
-RULE_URL = REPOSITORY + "/blob/main/rules/{code}.md"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 

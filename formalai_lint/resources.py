@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
+REPOSITORY = "https://github.com/formalai-lint/formalai-lint"
+RULE_URL = REPOSITORY + "/blob/main/rules/{code}.md"  # a rule's page, online
 
 
 def data_dir(name: str) -> Path:

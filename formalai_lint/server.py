@@ -46,6 +46,7 @@ from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.fixes.edits import Edit
 from formalai_lint.links import join
 from formalai_lint.project import DocFacts, Project
+from formalai_lint.resources import RULE_URL
 from formalai_lint.results import FileResult
 from formalai_lint.rules.tool.internal_error import InternalError
 from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
@@ -420,8 +421,6 @@ class Server(LanguageServer):
         )
 
     def to_lsp(self, at: Positions, lines: Sequence[str], d: Diagnostic) -> lsp.Diagnostic:
-        from formalai_lint.report import RULE_URL
-
         end_line, end_column = _diagnostic_end(lines, d)
         return lsp.Diagnostic(
             range=at.range(d.line, d.column, end_line, end_column),

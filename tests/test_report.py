@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from formalai_lint import registry
 from formalai_lint.cli import main
 from formalai_lint.diagnostic import Diagnostic, Severity
-from formalai_lint.report import RULE_URL, github_line, statistics, text_line
+from formalai_lint.report import github_line, statistics, text_line
+from formalai_lint.resources import RULE_URL
 
 REPO = Path(__file__).resolve().parent.parent
 # The official schema, vendored with its notice (tests/data/sarif/NOTICE): no test depends on a

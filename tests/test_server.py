@@ -455,3 +455,20 @@ def test_a_change_after_a_pause_is_linted_at_once_and_a_burst_once_at_its_end() 
     assert linted[0] - changed[0] < 0.2  # at once
     assert linted[1] - changed[4] >= delay  # the burst: once, `delay` after its last change
     assert linted[2] - changed[5] < 0.2  # after a pause: at once again
+
+
+def test_the_language_server_starts_without_the_command_line_modules() -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "import formalai_lint.server\n"
+        "formalai_lint.server.serve = lambda: print(sorted(\n"
+        "    m for m in sys.modules if m in ('click', 'formalai_lint.cli', 'formalai_lint.report')\n"
+        "))\n"
+        "sys.argv = ['formalai-lint', 'server']\n"
+        "from formalai_lint.__main__ import main\n"
+        "main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
