@@ -492,10 +492,10 @@ class Server(LanguageServer):
 
 @contextlib.contextmanager
 def _collected_after() -> Iterator[None]:
-    """No cyclic garbage collection inside (a lint and its publish): a parse allocates
-    hundreds of thousands of objects, all freed by reference counting, and the collector's
-    passes over them (about 10 ms each on the largest FormalAI document) would come before the
-    diagnostics. The collection they made due runs at the first allocation after."""
+    """No cyclic garbage collection inside (a lint and its publish): a parse leaves tens of
+    thousands of new objects that the collector tracks (~73,000 for the largest FormalAI
+    document), none of them garbage, and its pass over them (~10 ms there) would come before
+    the diagnostics. The collection they made due runs at the first allocation after."""
     enabled = gc.isenabled()
     gc.disable()
     try:
