@@ -1,4 +1,4 @@
-"""The command line: `formalai-lint [PATH]...`, `formalai-lint rules`, `formalai-lint rule CODE`.
+"""The command line: `formalai-lint [PATH]...` (`check`), `report`, `rules`, `rule CODE`.
 
 Exit codes: 0 no error-severity diagnostics, 1 at least one, 2 a usage, configuration or
 internal error (never a traceback for a user's mistake; `-v` shows tracebacks of crashes),
