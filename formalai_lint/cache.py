@@ -26,6 +26,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Collection
@@ -84,18 +85,20 @@ def _code_fingerprint(rules: Collection[type[Rule]]) -> list[tuple[str, int, int
     """Size and mtime of this package's modules and of every rule's module, so that an edit
     to the tool or to a plugin (even without a version bump) invalidates the cache. Taken
     once per process, like the code it describes, which is imported once."""
-    package = Path(__file__).parent
-    files = set(package.rglob("*.py"))
+    files: set[str] = set()
+    for folder, subfolders, names in os.walk(os.path.dirname(__file__)):  # os.walk: start-up
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        files.update(os.path.join(folder, name) for name in names if name.endswith(".py"))
     for rule in rules:
         module = sys.modules.get(rule.__module__)
         file = getattr(module, "__file__", None)
         if file:
-            files.add(Path(file))
+            files.add(str(Path(file)))
     found = []
     for file in sorted(files):
         with contextlib.suppress(OSError):
-            info = file.stat()
-            found.append((str(file), info.st_size, info.st_mtime_ns))
+            info = os.stat(file)
+            found.append((file, info.st_size, info.st_mtime_ns))
     return found
 
 

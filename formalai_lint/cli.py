@@ -1,4 +1,4 @@
-"""The command line: `formalai-lint [PATH]...`, `formalai-lint rules`, `formalai-lint rule CODE`.
+"""The command line: `formalai-lint [PATH]...` (`check`), `report`, `rules`, `rule CODE`.
 
 Exit codes: 0 no error-severity diagnostics, 1 at least one, 2 a usage, configuration or
 internal error (never a traceback for a user's mistake; `-v` shows tracebacks of crashes),
@@ -111,6 +111,77 @@ def _selectors(values: Sequence[str], flag: str) -> list[str] | None:
     return result
 
 
+def _run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say what a run lints and how, shared by `check` and `report`
+    (`_open_session` reads them)."""
+    for option in reversed(
+        [
+            click.option(
+                "--config",
+                "config_path",
+                type=click.Path(path_type=Path),
+                help="Use this config file.",
+            ),
+            click.option(
+                "--select",
+                multiple=True,
+                help="Rules to run (codes, prefixes like FL2, or names); comma-separated.",
+            ),
+            click.option(
+                "--extend-select",
+                multiple=True,
+                help="Rules to run in addition to the selected ones.",
+            ),
+            click.option("--ignore", multiple=True, help="Rules not to run."),
+            click.option(
+                "--respect-gitignore/--no-respect-gitignore",
+                default=None,
+                help="Skip the files git ignores when searching folders  [default: respect]",
+            ),
+            click.option(
+                "--force-exclude/--no-force-exclude",
+                default=None,
+                help="Apply exclude and the git ignores to the paths named here too  [default: off]",
+            ),
+            click.option(
+                "-j",
+                "--jobs",
+                type=click.IntRange(min=1, max=MAX_JOBS),
+                help="Worker processes for parsing, at most one per CPU and per file to parse"
+                "  [default: the number of CPUs; 1 runs in-process]",
+            ),
+            click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+            click.option(
+                "--cache-dir",
+                type=click.Path(path_type=Path),
+                help="Keep the cache here  [default: .formalai-lint-cache/ in the project root]",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _open_session(paths: Sequence[Path], opts: Mapping[str, Any], **more: Any) -> Session:
+    """The run `_run_options` describe (and `more` of `Session.open`'s arguments)."""
+    from formalai_lint.session import Session  # here: `--version` never loads it
+
+    return Session.open(
+        paths,
+        config=opts["config_path"],
+        select=_selectors(opts["select"], "--select"),
+        extend_select=_selectors(opts["extend_select"], "--extend-select"),
+        ignore=_selectors(opts["ignore"], "--ignore"),
+        respect_gitignore=opts["respect_gitignore"],
+        force_exclude=opts["force_exclude"],
+        jobs=opts["jobs"],
+        cache=not opts["no_cache"],
+        cache_dir=opts["cache_dir"],
+        verbose=opts["verbose"],
+        **more,
+    )
+
+
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="formalai-lint")
 def main() -> None:
@@ -123,18 +194,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
-)
-@click.option(
-    "--select",
-    multiple=True,
-    help="Rules to run (codes, prefixes like FL2, or names); comma-separated.",
-)
-@click.option(
-    "--extend-select", multiple=True, help="Rules to run in addition to the selected ones."
-)
-@click.option("--ignore", multiple=True, help="Rules not to run.")
+@_run_options
 @click.option(
     "--output-format",
     type=click.Choice(FORMATS),
@@ -151,16 +211,6 @@ def main() -> None:
     "--statistics", is_flag=True, help="Print a count per rule instead of the diagnostics."
 )
 @click.option(
-    "--respect-gitignore/--no-respect-gitignore",
-    default=None,
-    help="Skip the files git ignores when searching folders  [default: respect]",
-)
-@click.option(
-    "--force-exclude/--no-force-exclude",
-    default=None,
-    help="Apply exclude and the git ignores to the paths named here too  [default: off]",
-)
-@click.option(
     "--baseline",
     "baseline_path",
     type=click.Path(path_type=Path),
@@ -170,19 +220,6 @@ def main() -> None:
     "--write-baseline",
     type=click.Path(path_type=Path),
     help="Record the diagnostics of this run in a baseline file, and exit 0.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1, max=MAX_JOBS),
-    help="Worker processes for parsing, at most one per CPU and per file to parse"
-    "  [default: the number of CPUs; 1 runs in-process]",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path),
-    help="Keep the cache here  [default: .formalai-lint-cache/ in the project root]",
 )
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (TOC rewrites) to the files.")
 @click.option(
@@ -235,7 +272,6 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
     # Imported here, not at the top: `--version`, `--help`, `rules` and `rule` never load the
     # parser or the rules (start-up time).
     from formalai_lint.rules.tool.internal_error import InternalError
-    from formalai_lint.session import Session
 
     if opts["verbose"]:  # rules log what they read and skipped at DEBUG (formalai_lint.levels)
         logging.basicConfig(format="%(name)s: %(message)s")
@@ -250,20 +286,11 @@ def check(paths: tuple[Path, ...], **opts: Any) -> None:
         raise UsageError("--unsafe-fixes only applies with --fix or --diff")
     if opts["statistics"] and output_format not in STATISTICS_FORMATS:
         raise UsageError(f"--statistics prints text or json, not {output_format}")
-    with Session.open(
+    with _open_session(
         targets_given,
-        config=opts["config_path"],
-        select=_selectors(opts["select"], "--select"),
-        extend_select=_selectors(opts["extend_select"], "--extend-select"),
-        ignore=_selectors(opts["ignore"], "--ignore"),
-        respect_gitignore=opts["respect_gitignore"],
-        force_exclude=opts["force_exclude"],
+        opts,
         stdin_path=opts["stdin_filename"] if stdin is not None else None,
-        jobs=opts["jobs"],
-        cache=not opts["no_cache"],
-        cache_dir=opts["cache_dir"],
         progress=output_format == "text" and sys.stderr.isatty(),
-        verbose=opts["verbose"],
     ) as session:
         root = session.settings.root
         if opts["show_settings"]:
@@ -523,6 +550,7 @@ def show_rule(code: str) -> None:
 
 @main.command("report")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_run_options
 @click.option(
     "--output",
     "output_path",
@@ -535,25 +563,11 @@ def show_rule(code: str) -> None:
     help="Link findings to their source: URL of the project's root (a repository's blob URL).",
 )
 @click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
-)
-@click.option("--select", multiple=True, help="Rules to run; comma-separated.")
-@click.option("--extend-select", multiple=True, help="Rules to run in addition.")
-@click.option("--ignore", multiple=True, help="Rules not to run.")
-@click.option(
     "--baseline",
     "baseline_path",
     type=click.Path(path_type=Path),
     help="Show what is new and what was fixed since this baseline file.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1, max=MAX_JOBS),
-    help="Worker processes for parsing  [default: the number of CPUs]",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Keep the cache here.")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of rule crashes.")
 @_reports_errors
 def health_report(paths: tuple[Path, ...], **opts: Any) -> None:
@@ -564,20 +578,9 @@ def health_report(paths: tuple[Path, ...], **opts: Any) -> None:
     """
     from formalai_lint import healthrun
     from formalai_lint.rules.tool.internal_error import InternalError
-    from formalai_lint.session import Session
 
     targets_given = list(paths) or [Path(".")]
-    with Session.open(
-        targets_given,
-        config=opts["config_path"],
-        select=_selectors(opts["select"], "--select"),
-        extend_select=_selectors(opts["extend_select"], "--extend-select"),
-        ignore=_selectors(opts["ignore"], "--ignore"),
-        jobs=opts["jobs"],
-        cache=not opts["no_cache"],
-        cache_dir=opts["cache_dir"],
-        verbose=opts["verbose"],
-    ) as session:
+    with _open_session(targets_given, opts) as session:
         root = session.settings.root
         result = session.check(targets_given)  # a file named: also those linking into it
         targets = result.targets

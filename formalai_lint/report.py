@@ -1,4 +1,4 @@
-"""Turning diagnostics into output: text, json, sarif, github, junit, and statistics.
+"""Turning diagnostics into output: text, full, json, sarif, github, junit, gitlab, statistics.
 
 Paths are shown relative to the working directory (in CI, the repository root), so that
 editors, GitHub annotations and code scanning find the files. Every format is a pure
