@@ -9,7 +9,8 @@ anchors of an open document change, the other open documents that link to it are
 `Lint` below is the only place that wires the server to the engine. Everything the editor
 asks for (code actions, hover, go to definition, references, completion, symbols, rename)
 is answered from parsed `Document`s and `DocFacts`, with the fixes and the heading rename
-of `formalai_lint.fixes` and `formalai_lint.rename`.
+of `formalai_lint.fixes` and `formalai_lint.rename`. The fixers and the rename are imported
+by the requests that use them, not at start-up (the editor waits for the first diagnostics).
 
 Positions: the model counts lines of the text with its line endings normalised and columns
 in characters; LSP counts in the negotiated encoding (UTF-16 by default), so every range is
@@ -30,6 +31,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -48,6 +50,10 @@ from formalai_lint.links import join
 from formalai_lint.project import DocFacts, Project
 from formalai_lint.resources import RULE_URL
 from formalai_lint.results import FileResult
+from formalai_lint.rule import Fix
+from formalai_lint.rules.levels import model as levels
+from formalai_lint.rules.levels._view import label, level_doc
+from formalai_lint.rules.shared import encoded
 from formalai_lint.rules.tool.internal_error import InternalError
 from formalai_lint.rules.tool.time_budget_exceeded import TimeBudgetExceeded
 from formalai_lint.session import Session
@@ -658,7 +664,6 @@ def _request(func: Callable[..., T]) -> Callable[..., T | None]:
 )
 @_request
 def _code_action(ls: Server, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-    from formalai_lint.rule import Fix
     from formalai_lint.rules.links.fix import link_edits
     from formalai_lint.rules.numbering.fix import NUMBERING_CODES
     from formalai_lint.rules.toc.fix import NotFixable, toc_edit
@@ -746,7 +751,6 @@ def _code_action(ls: Server, params: lsp.CodeActionParams) -> list[lsp.CodeActio
 def _fix_all(ls: Server, path: str, doc: Document) -> dict[str, list[Edit]]:
     """The safe fixes of the whole document, as one edit of its text."""
     from formalai_lint import fix
-    from formalai_lint.rule import Fix
     from formalai_lint.rules.toc.fix import NotFixable
 
     assert ls.lint is not None
@@ -823,8 +827,6 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*[%％]?")
 def _level_figure(ls: Server, doc: Document, line: int, column: int) -> str | None:
     """On a figure of adoption or convergence in a level document (a cell of such a column
     or row, or a line of prose naming it), the configured range of the document's level."""
-    from formalai_lint.rules.levels import model as levels
-    from formalai_lint.rules.levels._view import label, level_doc
 
     assert ls.lint is not None
     text = doc.lines[line - 1] if 0 < line <= len(doc.lines) else ""
@@ -980,7 +982,6 @@ _AFTER_PAREN = re.compile(r"\]\(\s*<?([^\s)#<>]*)$")
 )
 @_request
 def _completion(ls: Server, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-    from formalai_lint.rules.shared import encoded
 
     uri = params.text_document.uri
     path = ls.path_of(uri)
@@ -1013,8 +1014,6 @@ def _completion(ls: Server, params: lsp.CompletionParams) -> lsp.CompletionList 
         return lsp.CompletionList(is_incomplete=False, items=items)
     match = _AFTER_FILE_FRAGMENT.search(before)
     if match:
-        from urllib.parse import unquote
-
         target = join(path, unquote(match[1]))
         if target is not None and target not in ls.lint.all_files():
             target = f"{target}/README.md" if target else "README.md"
