@@ -827,7 +827,6 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*[%％]?")
 def _level_figure(ls: Server, doc: Document, line: int, column: int) -> str | None:
     """On a figure of adoption or convergence in a level document (a cell of such a column
     or row, or a line of prose naming it), the configured range of the document's level."""
-
     assert ls.lint is not None
     text = doc.lines[line - 1] if 0 < line <= len(doc.lines) else ""
     if not any(m.start() < column <= m.end() for m in _FIGURE.finditer(text)):
@@ -982,7 +981,6 @@ _AFTER_PAREN = re.compile(r"\]\(\s*<?([^\s)#<>]*)$")
 )
 @_request
 def _completion(ls: Server, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-
     uri = params.text_document.uri
     path = ls.path_of(uri)
     if path is None or ls.lint is None:
