@@ -37,9 +37,10 @@ from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.fixes import html
 from formalai_lint.fixes.edits import Edit, EditError, SourceBytes
 from formalai_lint.project import DocFacts, Project
+from formalai_lint.rename import RenameError, apply, rename_headings
 from formalai_lint.rule import FileRule, Fix
 from formalai_lint.rules.links.fix import link_edits
-from formalai_lint.rules.numbering.fix import NUMBERING_CODES
+from formalai_lint.rules.numbering.fix import NUMBERING_CODES, renumbering
 from formalai_lint.rules.toc.fix import NotFixable, toc_edit
 
 if TYPE_CHECKING:
@@ -247,8 +248,6 @@ def renumber_plan(
     renumbering cannot be done whole: a link to it that cannot be rewritten (a reference
     link), a file to edit that `--fix` may not write, a page that would render otherwise.
     The facts of every document come from `phase1` (the session's: cached, or parsed once)."""
-    from formalai_lint.rename import RenameError, apply, rename_headings
-    from formalai_lint.rules.numbering.fix import renumbering
 
     def load(path: str) -> Document | None:
         try:
