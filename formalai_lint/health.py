@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from formalai_lint.diagnostic import Diagnostic, Severity
+from formalai_lint.files import folder_readme
 from formalai_lint.levelmap import LevelMap
 from formalai_lint.links import join
 from formalai_lint.project import DocFacts
@@ -243,7 +244,7 @@ def link_health(
                 continue
             target = join(source.path, link.path)
             if target is not None and target not in files and target in folders:
-                target = posixpath.join(target, "README.md") if target else "README.md"
+                target = folder_readme(target)
             if target is not None and target in files and target != source.path:
                 linked_from.setdefault(target, set()).add(source.path)
     documents = [path for path in targets if path in facts]

@@ -48,6 +48,22 @@ def join(source: str, path: str) -> str | None:
     return "" if joined == "." else joined
 
 
+def target_of(source: str, link: Link) -> str | None:
+    """The project path a local link's path part names (`source` itself for `#frag`)."""
+    if not link.path:
+        return source
+    return join(source, link.path)
+
+
+def reaches(source: str, link: Link, path: str) -> bool:
+    """Whether `link`, in the document `source`, leads to the document `path` (a link to
+    a folder leads to its README.md)."""
+    target = target_of(source, link)
+    if target is None:
+        return False
+    return target == path or folder_readme(target) == path
+
+
 def unchecked(link: Link) -> bool:
     """Links not to check: a template's slot to fill in, its whole text in square brackets
     (`[[相关概念1]](./x.md)`), a link its line marks as still to be written

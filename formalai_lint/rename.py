@@ -27,7 +27,7 @@ from urllib.parse import quote
 from formalai_lint.document import Document, Link, ParseOptions
 from formalai_lint.fixes.edits import Edit, EditError, SourceBytes
 from formalai_lint.fixes.headings import RenameError, heading_span
-from formalai_lint.links import join
+from formalai_lint.links import reaches, target_of
 from formalai_lint.project import DocFacts
 from formalai_lint.rules.links.fix import destination_span, text_position
 from formalai_lint.rules.shared import encoded
@@ -62,20 +62,6 @@ def apply_to_text(text: str, edits: list[Edit]) -> str:
     return SourceBytes.of(text.encode("utf-8")).apply(edits).decode("utf-8")
 
 
-def target_of(source: str, link: Link) -> str | None:
-    """The project path a local link's path part names (a folder as its README.md)."""
-    if not link.path:
-        return source
-    return join(source, link.path)
-
-
-def _reaches(source: str, link: Link, path: str) -> bool:
-    target = target_of(source, link)
-    if target is None:
-        return False
-    return target == path or (f"{target}/README.md" if target else "README.md") == path
-
-
 def new_destination(link: Link, anchor: str) -> str:
     """The link's destination as written, with its fragment replaced by `anchor`."""
     raw = link.target
@@ -98,7 +84,7 @@ def _link_edits(
     for link in doc.links:
         if link.external or link.fragment not in anchors or link.line in skip_lines:
             continue
-        if not _reaches(doc.path, link, target):
+        if not reaches(doc.path, link, target):
             continue
         span = destination_span(doc, link)
         if span is None:
@@ -151,7 +137,7 @@ def rename_headings(
         if path == doc.path:
             continue
         if not any(
-            link.fragment in result.anchors and _reaches(path, link, doc.path)
+            link.fragment in result.anchors and reaches(path, link, doc.path)
             for link in facts[path].links
         ):
             continue
@@ -160,7 +146,7 @@ def rename_headings(
             result.missed.extend(
                 (path, link.line, link.column)
                 for link in facts[path].links
-                if link.fragment in result.anchors and _reaches(path, link, doc.path)
+                if link.fragment in result.anchors and reaches(path, link, doc.path)
             )
             continue
         _link_edits(other, doc.path, result.anchors, frozenset(), result)

@@ -44,9 +44,9 @@ from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document, Heading, Link, normalise
 from formalai_lint.engine import Outcome
 from formalai_lint.errors import LintError
-from formalai_lint.files import MARKDOWN_SUFFIXES
+from formalai_lint.files import MARKDOWN_SUFFIXES, folder_readme
 from formalai_lint.fixes.edits import Edit
-from formalai_lint.links import join
+from formalai_lint.links import join, reaches, target_of
 from formalai_lint.project import DocFacts, Project
 from formalai_lint.resources import RULE_URL
 from formalai_lint.results import FileResult
@@ -516,11 +516,7 @@ def _real(path: Path) -> Path:
 
 
 def _links_into(facts: DocFacts, path: str) -> bool:
-    for link in facts.links:
-        target = join(facts.path, link.path) if link.path else None
-        if target is not None and (target == path or f"{target}/README.md" == path):
-            return True
-    return False
+    return any(link.path and reaches(facts.path, link, path) for link in facts.links)
 
 
 def _guarded(server: Server, func: Callable[..., T]) -> Callable[..., T | None]:
@@ -860,14 +856,12 @@ def _level_figure(ls: Server, doc: Document, line: int, column: int) -> str | No
 
 def _target(ls: Server, path: str, link: Link) -> tuple[str, Document, Heading | None] | None:
     """The document a link leads to, and the heading its fragment names (if any)."""
-    from formalai_lint.rename import target_of
-
     assert ls.lint is not None
     target = target_of(path, link)
     if target is None:
         return None
     if target not in ls.lint.all_files():
-        readme = f"{target}/README.md" if target else "README.md"
+        readme = folder_readme(target)
         if readme not in ls.lint.all_files():
             return None
         target = readme
@@ -921,8 +915,6 @@ def _definition(ls: Server, params: lsp.DefinitionParams) -> lsp.Location | None
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 @_request
 def _references(ls: Server, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
-    from formalai_lint.rename import target_of
-
     found = ls.open_doc(params.text_document.uri)
     if found is None or ls.lint is None:
         return None
@@ -944,7 +936,7 @@ def _references(ls: Server, params: lsp.ReferenceParams) -> list[lsp.Location] |
         links = [
             link
             for link in facts.links
-            if link.fragment == heading.anchor and _reaches(source_path, link, path, target_of)
+            if link.fragment == heading.anchor and reaches(source_path, link, path)
         ]
         if not links:
             continue
@@ -960,15 +952,6 @@ def _references(ls: Server, params: lsp.ReferenceParams) -> list[lsp.Location] |
                 )
             )
     return result
-
-
-def _reaches(
-    source: str, link: Link, path: str, target_of: Callable[[str, Link], str | None]
-) -> bool:
-    target = target_of(source, link)
-    if target is None:
-        return False
-    return target == path or (f"{target}/README.md" if target else "README.md") == path
 
 
 _AFTER_FRAGMENT = re.compile(r"\]\(\s*<?#([^\s)#]*)$")
@@ -996,37 +979,29 @@ def _completion(ls: Server, params: lsp.CompletionParams) -> lsp.CompletionList 
             lsp.Range(lsp.Position(params.position.line, start), params.position), new
         )
 
-    match = _AFTER_FRAGMENT.search(before)
-    if match:
-        doc = ls.lint.document(path)
+    def anchors(doc: Document | None, typed: str) -> lsp.CompletionList:
+        """The anchors of `doc`, each replacing the fragment typed so far."""
         for h in doc.headings if doc else ():
             items.append(
                 lsp.CompletionItem(
                     label=h.anchor,
                     kind=lsp.CompletionItemKind.Reference,
                     detail=h.text,
-                    text_edit=replacing(match[1], encoded(h.anchor)),
+                    text_edit=replacing(typed, encoded(h.anchor)),
                     filter_text=h.anchor,
                 )
             )
         return lsp.CompletionList(is_incomplete=False, items=items)
+
+    match = _AFTER_FRAGMENT.search(before)
+    if match:
+        return anchors(ls.lint.document(path), match[1])
     match = _AFTER_FILE_FRAGMENT.search(before)
     if match:
         target = join(path, unquote(match[1]))
         if target is not None and target not in ls.lint.all_files():
-            target = f"{target}/README.md" if target else "README.md"
-        doc = ls.lint.document(target) if target else None
-        for h in doc.headings if doc else ():
-            items.append(
-                lsp.CompletionItem(
-                    label=h.anchor,
-                    kind=lsp.CompletionItemKind.Reference,
-                    detail=h.text,
-                    text_edit=replacing(match[2], encoded(h.anchor)),
-                    filter_text=h.anchor,
-                )
-            )
-        return lsp.CompletionList(is_incomplete=False, items=items)
+            target = folder_readme(target)
+        return anchors(ls.lint.document(target) if target else None, match[2])
     match = _AFTER_PAREN.search(before)
     if match:
         folder = posixpath.dirname(path)

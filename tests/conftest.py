@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import re
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +17,15 @@ from formalai_lint.results import Report
 from formalai_lint.session import Session
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def python_output(code: str) -> str:
+    """What `code` prints, run in a fresh interpreter (so that what it imports is its own)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
 
 # `<!-- expect: FL201 -->` on the offending line; `<!-- expect@+1: FL101 -->` for the next line;
 # several codes separated by commas or spaces.

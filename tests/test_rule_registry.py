@@ -4,7 +4,6 @@ fixture; third-party rules come from entry points; the README's table agrees wit
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from formalai_lint import registry
 from formalai_lint.config import ConfigError
 from formalai_lint.rule import FileRule, Fix
-from tests.conftest import FIXTURES, expectations
+from tests.conftest import FIXTURES, expectations, python_output
 
 ROOT = Path(__file__).parent.parent
 RULES = registry.all_rules()
@@ -188,5 +187,4 @@ def test_version_and_help_import_no_rule() -> None:
         "    assert CliRunner().invoke(main, args).exit_code == 0\n"
         "print(sorted(m for m in sys.modules if m.startswith('formalai_lint.rules')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert python_output(code) == "[]"

@@ -12,6 +12,8 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from tests.conftest import python_output
+
 GUIDE = """# 指南
 
 ## 目录
@@ -359,8 +361,6 @@ async def test_hover_on_a_level_figure_shows_the_configured_range(client: Langua
 
 
 def test_the_command_line_starts_without_the_language_server_stack() -> None:
-    import subprocess
-
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
@@ -368,8 +368,7 @@ def test_the_command_line_starts_without_the_language_server_stack() -> None:
         "CliRunner().invoke(main, ['--version'])\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert python_output(code) == "[]"
 
 
 @pytest.mark.asyncio
@@ -458,8 +457,6 @@ def test_a_change_after_a_pause_is_linted_at_once_and_a_burst_once_at_its_end() 
 
 
 def test_the_language_server_starts_without_the_command_line_modules() -> None:
-    import subprocess
-
     code = (
         "import sys\n"
         "import formalai_lint.server\n"
@@ -470,5 +467,4 @@ def test_the_language_server_starts_without_the_command_line_modules() -> None:
         "from formalai_lint.__main__ import main\n"
         "main()\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert python_output(code) == "[]"
