@@ -106,7 +106,10 @@ class Phase1:
         if self._pool is not None:
             if kind is not None:  # interrupted (Ctrl-C) or failed: stop the workers now
                 _kill_workers(self._pool)
-            self._pool.shutdown(wait=kind is None, cancel_futures=True)
+            # Wait even then: the executor's thread must finish before the interpreter's exit
+            # hook wakes it, or (Python 3.11) the hook can write to the pipe the thread is
+            # closing and print a traceback. The workers are dead, so this is quick.
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def save(self, files: frozenset[str]) -> None:
