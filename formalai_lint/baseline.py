@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from formalai_lint import safeio, source
+from formalai_lint import lazyre, safeio, source
 from formalai_lint.config import Settings
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.errors import BaselineError
@@ -42,7 +41,7 @@ MAX_BYTES = 256 * 1024 * 1024  # a larger baseline file is refused, not read
 MARKER = "formalai-lint-baseline"
 
 Key = tuple[str, str, str]  # (path, code, text)
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the document model counts lines
+_LINE_BREAK = lazyre.compile(r"\r\n|\r|\n")  # as the document model counts lines
 
 
 class LineHash(NamedTuple):

@@ -14,14 +14,13 @@ import enum
 import hashlib
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from formalai_lint import safeio
+from formalai_lint import lazyre, safeio
 from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Severity
 from formalai_lint.document import DEFAULT_RELATED_PATTERN, DEFAULT_TOC_PATTERN, ParseOptions
@@ -106,7 +105,7 @@ def load_toml(path: Path, root: Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
-_TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)$")
+_TOML_AT = lazyre.compile(r" \(at line (\d+), column (\d+)\)$")
 
 
 def _toml_error(path: Path, error: ValueError) -> str:

@@ -27,16 +27,16 @@ import re
 from collections.abc import Sequence
 from urllib.parse import unquote
 
-from formalai_lint import gitignore, source
+from formalai_lint import gitignore, lazyre, source
 from formalai_lint.config import Settings
 from formalai_lint.engine import linked_documents
 from formalai_lint.files import MARKDOWN_SUFFIXES, is_excluded
 from formalai_lint.workers import Phase1
 
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPED = lazyre.compile(r"\\([!-/:-@\[-`{-~])")
 # A link destination made of `.`/`..` segments only, or those and `README.md`, or `/`:
 # `](../)`, `](./README.md#x)`, `[ref]: ..`; the form that names no folder.
-_DOT_LINK = re.compile(
+_DOT_LINK = lazyre.compile(
     r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)"
     r"(?:(?:\.\.?/)*\.\.?/?|(?:\.\.?/)*README\.md|/(?:README\.md)?)"
     r"(?:[#?][^\s)>]*)?>?(?:\s|\)|$)",

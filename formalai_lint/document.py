@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from formalai_lint import lazyre
 from formalai_lint.markdown import parse_blocks, parse_inline
 from formalai_lint.slug import Slugger
 
@@ -30,29 +31,29 @@ DEFAULT_TOC_PATTERN = r"^(?:目录|Table of Contents|Contents)$"
 DEFAULT_RELATED_PATTERN = r"相关主题|相关章节|相关链接|Related"
 
 # `二、`, `2.`, `2.1 `, `第二章 ` … at the start of a heading: the chapter ordinal.
-ORDINAL_PREFIX = re.compile(
+ORDINAL_PREFIX = lazyre.compile(
     r"^\s*(?:第?[一二三四五六七八九十百零〇两]+[、.．章节]\s*|\d+(?:\.\d+)*[.、．]?\s+|\d+(?:\.\d+)+\s*)"
 )
 # What `toc_title` removes around the words of a TOC heading: a trailing `{#id}` attribute,
 # and a translation after ` / ` or in Latin letters between brackets (`（Table of Contents）`).
-_HEADING_ATTRIBUTE = re.compile(r"\s*\{#[^{}]*\}\s*$")
-_TRANSLATION_TAIL = re.compile(r"\s*(?:/.*|[(（][A-Za-z][A-Za-z '&-]*[)）])$")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_HTML_ANCHOR = re.compile(
+_HEADING_ATTRIBUTE = lazyre.compile(r"\s*\{#[^{}]*\}\s*$")
+_TRANSLATION_TAIL = lazyre.compile(r"\s*(?:/.*|[(（][A-Za-z][A-Za-z '&-]*[)）])$")
+_SCHEME = lazyre.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_HTML_ANCHOR = lazyre.compile(
     r"""<a\b[^<>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
 )
-_QUOTE_MARKERS = re.compile(r"^\s*(?:>\s?)*")
-_NEWLINES = re.compile(r"\r\n?")
+_QUOTE_MARKERS = lazyre.compile(r"^\s*(?:>\s?)*")
+_NEWLINES = lazyre.compile(r"\r\n?")
 # A parenthesised note that a link's target is still to be written: `（待创建）`, `(planned)`.
 _PLANNED_WORDS = (
     r"(?:待创建|待编写|待补充|待完善|计划中|规划中|即将\w{0,2}|TODO|TBD|coming soon"
     r"|planned|to be (?:written|created))"
 )
-PLANNED = re.compile(r"[（(]\s*" + _PLANNED_WORDS + r"\s*[）)]", re.IGNORECASE)
+PLANNED = lazyre.compile(r"[（(]\s*" + _PLANNED_WORDS + r"\s*[）)]", re.IGNORECASE)
 # A to-do tag written as a link to itself: `[需更新](需更新)`, `[TODO](TODO)`.
-PLANNED_TAG = re.compile(r"需更新|待更新|" + _PLANNED_WORDS, re.IGNORECASE)
-_NEWLINE = re.compile("\n")
-_FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+PLANNED_TAG = lazyre.compile(r"需更新|待更新|" + _PLANNED_WORDS, re.IGNORECASE)
+_NEWLINE = lazyre.compile("\n")
+_FRONT_MATTER_LINE = lazyre.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _TEXT_TOKENS = frozenset(("text", "code_inline", "math_inline", "math_inline_double"))
 _BREAK_TOKENS = frozenset(("softbreak", "hardbreak"))
 _INLINE_READ = frozenset(("html_inline", "link_open", "image"))

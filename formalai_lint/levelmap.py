@@ -12,10 +12,10 @@ what FL401 and FL402 judge.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from formalai_lint import lazyre
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Cell, Document, Table
 
@@ -27,7 +27,7 @@ from formalai_lint.rules.levels.model import model as configured_model
 
 LEVEL_CODES = frozenset(("FL401", "FL402", "FL403", "FL404", "FL405", "FL406", "FL407"))
 WHOLE_DOCUMENT_CODES = frozenset(("FL407",))  # the level itself is in doubt: every point
-_MARKUP = re.compile(r"[*_`]")
+_MARKUP = lazyre.compile(r"[*_`]")
 
 __all__ = ["LevelMap", "configured_model", "is_candidate", "level_map"]
 

@@ -7,12 +7,12 @@ project root and the index of files. Nothing is opened; nothing outside the root
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from formalai_lint import lazyre
 from formalai_lint.document import PLANNED_TAG, Link
 from formalai_lint.files import MARKDOWN_SUFFIXES, folder_readme, glob_matcher
 
@@ -243,7 +243,7 @@ class FileIndex:
         return best[1], total
 
 
-_NUMBERING = re.compile(r"^(?:[\d-]+|[一二三四五六七八九十百零〇]+)")
+_NUMBERING = lazyre.compile(r"^(?:[\d-]+|[一二三四五六七八九十百零〇]+)")
 _ANCHOR_KEYS: tuple[Callable[[str], str], ...] = (
     lambda s: s.lower().replace("-", ""),  # differs only by dashes (or case)
     lambda s: _NUMBERING.sub("", s.lower()).replace("-", ""),  # differs only by numbering

@@ -21,7 +21,6 @@ target as it was written.
 
 from __future__ import annotations
 
-import re
 import types
 from collections.abc import Callable, MutableMapping
 from functools import cache
@@ -38,6 +37,8 @@ from markdown_it.rules_inline.link import link as _link_rule
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+
+from formalai_lint import lazyre
 
 
 def _raw_destination(state: StateInline, start: int) -> str | None:
@@ -77,7 +78,7 @@ def _positioned(rule: _InlineRule) -> _InlineRule:
     return wrapped
 
 
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_UNESCAPED_PIPE = lazyre.compile(r"(?<!\\)\|")
 
 
 def split_cells(line: str) -> list[str]:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
+from formalai_lint import lazyre
 from formalai_lint.config import Settings, did_you_mean
 from formalai_lint.errors import ConfigError
 from formalai_lint.rule import Fix, Rule
@@ -25,8 +26,8 @@ from formalai_lint.selector import selector_matches
 
 GROUP = "formalai_lint.rules"
 BUILT_IN = "formalai_lint.rules"  # the package whose subpackages are the rule families
-_CODE = re.compile(r"FL\d{3}")
-_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_CODE = lazyre.compile(r"FL\d{3}")
+_NAME = lazyre.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
 @cache

@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 import click
 
+from formalai_lint import lazyre
 from formalai_lint._version import __version__
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.resources import REPOSITORY, RULE_URL
@@ -38,7 +39,7 @@ STATISTICS_FORMATS = ("text", "json")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-_UNSAFE = re.compile(
+_UNSAFE = lazyre.compile(
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r"}
@@ -180,8 +181,8 @@ def github_line(path: str, d: Diagnostic) -> str:
 # -- SARIF 2.1.0 ------------------------------------------------------------------------
 
 
-_DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
+_DIGITS = lazyre.compile(r"\d+")
+_SPACES = lazyre.compile(r"\s+")
 
 
 def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import re
+from formalai_lint import lazyre
 
-_SELECTOR = re.compile(r"ALL|FL\d{0,3}|[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_SELECTOR = lazyre.compile(r"ALL|FL\d{0,3}|[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
 def selector_matches(selector: str, code: str, name: str) -> bool:

@@ -25,7 +25,6 @@ import gc
 import logging
 import os
 import posixpath
-import re
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -37,7 +36,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from formalai_lint import __version__, engine, registry, source, workers
+from formalai_lint import __version__, engine, lazyre, registry, source, workers
 from formalai_lint.cache import DIR_NAME
 from formalai_lint.config import Settings, load_settings
 from formalai_lint.diagnostic import Diagnostic, Severity
@@ -817,7 +816,7 @@ def _hover(ls: Server, params: lsp.HoverParams) -> lsp.Hover | None:
     )
 
 
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*[%％]?")
+_FIGURE = lazyre.compile(r"\d+(?:\.\d+)?\s*[%％]?")
 
 
 def _level_figure(ls: Server, doc: Document, line: int, column: int) -> str | None:
@@ -954,9 +953,9 @@ def _references(ls: Server, params: lsp.ReferenceParams) -> list[lsp.Location] |
     return result
 
 
-_AFTER_FRAGMENT = re.compile(r"\]\(\s*<?#([^\s)#]*)$")
-_AFTER_FILE_FRAGMENT = re.compile(r"\]\(\s*<?([^\s)#<>]+)#([^\s)#]*)$")
-_AFTER_PAREN = re.compile(r"\]\(\s*<?([^\s)#<>]*)$")
+_AFTER_FRAGMENT = lazyre.compile(r"\]\(\s*<?#([^\s)#]*)$")
+_AFTER_FILE_FRAGMENT = lazyre.compile(r"\]\(\s*<?([^\s)#<>]+)#([^\s)#]*)$")
+_AFTER_PAREN = lazyre.compile(r"\]\(\s*<?([^\s)#<>]*)$")
 
 
 @server.feature(

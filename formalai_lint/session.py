@@ -13,14 +13,13 @@ methods return data and print nothing: the command line (`cli.py`), the Python A
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from formalai_lint import engine, files, gitignore, registry, source
+from formalai_lint import engine, files, gitignore, lazyre, registry, source
 from formalai_lint.cache import DIR_NAME, check_dir
 from formalai_lint.config import Settings, load_settings
 from formalai_lint.dependents import dependents
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
     from formalai_lint import baseline, fix
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the document model counts lines
+_LINE_BREAK = lazyre.compile(r"\r\n|\r|\n")  # as the document model counts lines
 
 
 @dataclass

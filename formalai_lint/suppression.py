@@ -28,6 +28,7 @@ import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from formalai_lint import lazyre
 from formalai_lint.diagnostic import Diagnostic
 from formalai_lint.document import Comment
 from formalai_lint.selector import is_selector, selector_matches
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 KINDS = ("disable", "enable", "disable-next-line", "disable-line", "disable-file")
 ALL = "ALL"  # the selector of a directive that names no rule
 UNSUPPRESSIBLE = frozenset({"FL002"})  # a crashing rule is always shown
-_DIRECTIVE = re.compile(r"formalai-lint-([a-z-]*)(.*)", re.S)
+_DIRECTIVE = lazyre.compile(r"formalai-lint-([a-z-]*)(.*)", re.S)
 _END = sys.maxsize
 QUOTED = 80  # characters of a comment quoted in an FL901 message
 

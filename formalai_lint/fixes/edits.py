@@ -11,13 +11,12 @@ outside the edited ranges is copied, never decoded and re-encoded.
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from formalai_lint import source
+from formalai_lint import lazyre, source
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = lazyre.compile(r"\r\n|\r|\n")
 
 
 class EditError(Exception):

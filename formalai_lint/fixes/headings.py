@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
+from formalai_lint import lazyre
 from formalai_lint.document import Document, Heading
 
 # An ATX heading's closing sequence: spaces, then `#`s, then spaces, at the end of the line.
-_CLOSING = re.compile(r"(?:[ \t]+#+)?[ \t]*$")
+_CLOSING = lazyre.compile(r"(?:[ \t]+#+)?[ \t]*$")
 
 
 class RenameError(Exception):

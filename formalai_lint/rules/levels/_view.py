@@ -16,6 +16,7 @@ from formalai_lint.rule import FileRule
 
 if TYPE_CHECKING:
     from formalai_lint.config import Settings
+from formalai_lint import lazyre
 from formalai_lint.rules.levels import model as levels
 from formalai_lint.rules.levels import quantities
 from formalai_lint.rules.levels.model import Interval, Level, LevelModel, Words
@@ -26,12 +27,12 @@ log = logging.getLogger("formalai_lint.levels")
 ADOPTION_LABELS = ("采用率", "2025采用率")
 CONVERGENCE_LABELS = ("收敛度",)
 DEFINITION_HEADING = "收敛状态"
-LEVEL_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])L(\d+)(?![0-9])")
-_PROSE_CONVERGENCE = re.compile(
+LEVEL_IN_TEXT = lazyre.compile(r"(?<![A-Za-z0-9])L(\d+)(?![0-9])")
+_PROSE_CONVERGENCE = lazyre.compile(
     r"收敛度\s*(?:(?:[:：]|为|约为?|达到?|是)\s*)?(?=[<>≤≥≈约]?\s{0,3}\d)"
 )
 _VALUE_WINDOW = 64  # a percent expression is read from this many characters after `收敛度`
-_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_SENTENCE_END = lazyre.compile(r"[。；;！？!?\n]")
 MATH_FENCES = ("math", "latex", "tex", "katex")
 
 

@@ -9,15 +9,15 @@ All values are fractions: 40 % is 0.40.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from functools import cache
 from itertools import pairwise
 from typing import Any, NamedTuple
 
+from formalai_lint import lazyre
 from formalai_lint.errors import ConfigError
 
-LEVEL_ID = re.compile(r"^L\d+$")
+LEVEL_ID = lazyre.compile(r"^L\d+$")
 DEFAULT_APPROXIMATION_TOLERANCE = 2.5  # percentage points (FL406)
 DEFAULT_ARITHMETIC_TOLERANCE = 0.0005  # absolute (FL405)
 
@@ -241,8 +241,8 @@ def model(settings_table: Mapping[str, Any]) -> LevelModel:
 
 # --- which level a document is about ----------------------------------------------------------
 
-_FILE_LEVEL = re.compile(r"^\d+(?:\.\d+)*-(L\d+)-")
-_TITLE_LEVEL = re.compile(r"^\s*\d+(?:\.\d+)*-(L\d+)(?=[:：\s\-]|$)")
+_FILE_LEVEL = lazyre.compile(r"^\d+(?:\.\d+)*-(L\d+)-")
+_TITLE_LEVEL = lazyre.compile(r"^\s*\d+(?:\.\d+)*-(L\d+)(?=[:：\s\-]|$)")
 
 
 def file_level(path: str) -> str | None:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from formalai_lint import lazyre
 from formalai_lint.rules.levels.model import Interval
 
 _NUM = r"\d+(?:\.\d+)?"
 # Linear on any input: a number starts where a run of digits starts (`(?<!\d)`), and the
 # spaces around its parts are bounded, so a failed match never re-reads a long run of digits
 # or spaces from each of its positions.
-_PERCENT = re.compile(
+_PERCENT = lazyre.compile(
     rf"""(?P<pre>不超过|不高于|不低于|不少于|至少|至多|超过|高于|低于|小于|大于|>=|<=|≥|≤|>|<|＞|＜)?\s{{0,3}}
     (?<!\d)(?P<a>{_NUM})\s{{0,3}}(?P<apct>[%％])?
     (?:\s{{0,3}}(?:[-–—~～]|至|到)\s{{0,3}}(?P<b>{_NUM})\s{{0,3}})?
@@ -29,7 +30,7 @@ _PERCENT = re.compile(
     (?P<post>\s{{0,3}}\+|以上|以下|及以上|及以下)?""",
     re.X,
 )
-_BARE_FRACTION = re.compile(r"^\s*(?:≈|~|约)?\s*(?P<a>0?\.\d+|1\.0+|1|0)\s*$")
+_BARE_FRACTION = lazyre.compile(r"^\s*(?:≈|~|约)?\s*(?P<a>0?\.\d+|1\.0+|1|0)\s*$")
 _AT_LEAST = {"不低于", "不少于", "至少", "≥", ">=", "以上", "+", "及以上"}
 _MORE_THAN = {"超过", "高于", "大于", ">", "＞"}
 _AT_MOST = {"不超过", "不高于", "至多", "≤", "<=", "以下", "及以下"}
@@ -103,7 +104,7 @@ def leading(quantities: list[Quantity]) -> Quantity | None:
 
 # --- formulas ---------------------------------------------------------------------------------
 
-_TEXT = re.compile(r"\\(?:text|mathrm|textbf|mathbf|operatorname)\s*\{([^{}]*)\}")
+_TEXT = lazyre.compile(r"\\(?:text|mathrm|textbf|mathbf|operatorname)\s*\{([^{}]*)\}")
 _REPLACEMENTS = (
     (r"\times", "*"),
     (r"\cdot", "*"),
@@ -120,7 +121,7 @@ _REPLACEMENTS = (
     ("&", " "),
     ("−", "-"),
 )
-_RELATION = re.compile(r"\\(?:leq|geq|le|ge|neq|lt|gt|in|iff|Rightarrow|to)\b|[<>≤≥≠]")
+_RELATION = lazyre.compile(r"\\(?:leq|geq|le|ge|neq|lt|gt|in|iff|Rightarrow|to)\b|[<>≤≥≠]")
 
 
 class Term(NamedTuple):
@@ -153,7 +154,7 @@ class Formula(NamedTuple):
 class _Parser:
     """Sum of products of numbers and parenthesized sums; nothing else."""
 
-    _TOKEN = re.compile(rf"\s*({_NUM}|[-+*()])")
+    _TOKEN = lazyre.compile(rf"\s*({_NUM}|[-+*()])")
 
     def __init__(self, text: str) -> None:
         self.tokens: list[str] = []

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+from formalai_lint import lazyre
 from formalai_lint.document import Document, Heading
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -31,20 +32,24 @@ _CN = "[一二三四五六七八九十零〇两]+"
 # Not the CJK range `[\u4e00-\u9fff]`, which costs Python's regex compiler milliseconds
 # per use (it builds a table of the range one character at a time), at every start-up.
 _LETTER = r"[^\W\d_A-Za-z]"
-_PART = re.compile(rf"^\s*(?:第({_CN}|\d{{1,2}})部分|Part\s+(\d{{1,2}}|[IVX]+)\b)", re.IGNORECASE)
-_CHAPTER = re.compile(rf"^\s*第({_CN}|\d{{1,2}})([章节篇])")
-_CHINESE = re.compile(rf"^\s*({_CN})[、．.]")
+_PART = lazyre.compile(
+    rf"^\s*(?:第({_CN}|\d{{1,2}})部分|Part\s+(\d{{1,2}}|[IVX]+)\b)", re.IGNORECASE
+)
+_CHAPTER = lazyre.compile(rf"^\s*第({_CN}|\d{{1,2}})([章节篇])")
+_CHINESE = lazyre.compile(rf"^\s*({_CN})[、．.]")
 # `4.`, `4、`, `5 . 标题`, `7 2025年…`, `3`: not `1.5B`, `4.2`, `5 %`
-_ARABIC = re.compile(
+_ARABIC = lazyre.compile(
     rf"^\s*(\d{{1,2}})(?:\s*[.．、](?![\d%％]|\s\d{{1,2}}{_LETTER})|\s+(?![\s%％.．])|\s*$)"
 )
 # `3- OpenQuant`, `5自动化价值`, `3. 1因果…` (a stray digit): ordinals only in sequence
-_WEAK = re.compile(rf"^\s*(\d{{1,2}})(?:-(?![\d-])|(?={_LETTER})|\.\s\d{{1,2}}(?={_LETTER}))")
+_WEAK = lazyre.compile(rf"^\s*(\d{{1,2}})(?:-(?![\d-])|(?={_LETTER})|\.\s\d{{1,2}}(?={_LETTER}))")
 # `4.2 标题`, `4.2. 标题`, also `3.4 2025年…` (a space, then anything but a percentage)
-_DOTTED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,3})+)(?:[.．、]\s*(?=[^\d\s.．%％])|\s+(?=[^\s%％]))")
-_PARENTHESIZED = re.compile(r"[(（]([^()（）]*)[)）]")
+_DOTTED = lazyre.compile(
+    r"^\s*(\d{1,2}(?:\.\d{1,3})+)(?:[.．、]\s*(?=[^\d\s.．%％])|\s+(?=[^\s%％]))"
+)
+_PARENTHESIZED = lazyre.compile(r"[(（]([^()（）]*)[)）]")
 # a word of a parenthesized note that marks a continuation: `(续)`, `（2025-02 新增）`, `(bis)`
-_CONTINUATION = re.compile(r"续|续表|.*新增|bis|cont\.?|continued", re.IGNORECASE)
+_CONTINUATION = lazyre.compile(r"续|续表|.*新增|bis|cont\.?|continued", re.IGNORECASE)
 _ROMAN = {"I": 1, "V": 5, "X": 10}
 
 

@@ -20,17 +20,17 @@ number, is not renumbered. It is unsafe because the rules do not say which side 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from formalai_lint import lazyre
 from formalai_lint.document import Document, Heading
 from formalai_lint.fixes.headings import RenameError, heading_source
 from formalai_lint.rules.numbering._view import Number, families, number, slips, to_chinese
 from formalai_lint.rules.numbering.heading_numbering import _continued
 
 NUMBERING_CODES = frozenset({"FL501", "FL502"})
-_CHINESE_NUMERAL = re.compile(r"[一二三四五六七八九十零〇两]+")
-_DIGITS = re.compile(r"\d+")
+_CHINESE_NUMERAL = lazyre.compile(r"[一二三四五六七八九十零〇两]+")
+_DIGITS = lazyre.compile(r"\d+")
 
 
 def _consecutive(values: Sequence[int], repeats: Sequence[bool], restarts: bool) -> list[int]:

@@ -1,7 +1,7 @@
 import posixpath
-import re
 from collections.abc import Iterable, Iterator
 
+from formalai_lint import lazyre
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.files import MARKDOWN_SUFFIXES
 from formalai_lint.links import Status
@@ -10,10 +10,10 @@ from formalai_lint.rules.shared import same_title, squashed
 
 # A leading ordinal or number (`01.1 `, `1.1-`, `02-`, `第一章 `, `三、`) and the bilingual
 # separators (`中文 / English`, `中文 (English)`, `中文（English）`).
-_NUMBERING = re.compile(
+_NUMBERING = lazyre.compile(
     r"^(?:第?[一二三四五六七八九十百零〇两]+[、.．章节部分]+|[\d.．]+[、.．\-_]*)"
 )
-_HALVES = re.compile(r"\s+/\s+|\s*[（(]|[）)]\s*|\s+[-–—]\s+")
+_HALVES = lazyre.compile(r"\s+/\s+|\s*[（(]|[）)]\s*|\s+[-–—]\s+")
 
 
 def _loose(name: str) -> str:

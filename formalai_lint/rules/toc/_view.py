@@ -5,10 +5,10 @@ TOC rule or fix asks first."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
+from formalai_lint import lazyre
 from formalai_lint.document import (
     Block,
     Document,
@@ -21,11 +21,11 @@ from formalai_lint.rules.shared import first_part, squashed
 from formalai_lint.slug import slug
 
 # A backslash escape of ASCII punctuation, which GitHub removes also inside `$…$`.
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPE = lazyre.compile(r"\\([!-/:-@\[-`{-~])")
 # A leading ordinal (`1.`, `1、`, `1.2`, `二、`) and the punctuation after it.
-_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十百零〇两]+|\d+(?:\.\d+)*)\s*[.、．]?")
-_ARABIC_ORDINAL = re.compile(r"^\s*(?:\d+\.)*(\d+)\s*[.、．]?")
-_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*$")
+_ORDINAL = lazyre.compile(r"^\s*([一二三四五六七八九十百零〇两]+|\d+(?:\.\d+)*)\s*[.、．]?")
+_ARABIC_ORDINAL = lazyre.compile(r"^\s*(?:\d+\.)*(\d+)\s*[.、．]?")
+_HEADING_LINE = lazyre.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*$")
 
 
 def matched_entries(doc: Document, guess: bool = False) -> tuple[tuple[TocEntry, Heading], ...]:

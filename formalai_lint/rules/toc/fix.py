@@ -22,10 +22,10 @@ listed heading above it of a higher level, so a skipped level never needs an emp
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
+from formalai_lint import lazyre
 from formalai_lint.document import Document, Heading, TocEntry, plain_text
 from formalai_lint.fixes.edits import Edit
 from formalai_lint.markdown import parser
@@ -39,7 +39,7 @@ from formalai_lint.rules.toc._view import (
     tree_depths,
 )
 
-ITEM = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$")
+ITEM = lazyre.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+)(.*)$")
 _SIMPLE = frozenset(
     {"text", "code_inline", "math_inline", "math_inline_double", "softbreak"}
     | {f"{tag}_{side}" for tag in ("em", "strong", "s") for side in ("open", "close")}
