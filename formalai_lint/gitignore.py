@@ -121,10 +121,14 @@ def git_dir(top: Path) -> Path | None:
 
 
 def _text(path: Path, inside: Path | None, max_bytes: int) -> str | None:
+    """The file's text if it holds a pattern (None if it holds only comments and blank lines,
+    like the `.git/info/exclude` that `git init` writes: pathspec is then not even loaded)."""
     try:
-        return safeio.read_bytes(path, inside, max_bytes).decode("utf-8", "replace")
+        text = safeio.read_bytes(path, inside, max_bytes).decode("utf-8", "replace")
     except (OSError, safeio.UnreadableError):
         return None
+    patterns = (line for line in text.splitlines() if not line.startswith("#"))
+    return text if any(line.strip() for line in patterns) else None
 
 
 def load(root: Path, files: Iterable[str], max_bytes: int) -> GitIgnore | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import python_output
 from tests.conftest import run_cli as run
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -134,3 +135,19 @@ def test_outside_a_git_repository_nothing_is_ignored(
     (tmp_path / ".formalai-lint.toml").write_text("", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert linted() == ["a.md"]
+
+
+def test_files_of_comments_only_load_no_matcher(tmp_path: Path) -> None:
+    """`git init` writes a `.git/info/exclude` of comments only. With no pattern anywhere,
+    nothing is ignored and pathspec is not even imported (start-up time)."""
+    git(tmp_path, "init", "-q")
+    assert "#" in (tmp_path / ".git" / "info" / "exclude").read_text(encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("# nothing yet\n\n   \n", encoding="utf-8")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom formalai_lint import gitignore\n"
+        f"found = gitignore.load(Path({str(tmp_path)!r}), ['.gitignore'], 1 << 20)\n"
+        "print(found, 'pathspec' in sys.modules)\n"
+    )
+    assert python_output(code) == "None False"
+    (tmp_path / ".gitignore").write_text("# drafts\n_*\n", encoding="utf-8")
+    assert python_output(code) != "None False"  # one pattern is enough
