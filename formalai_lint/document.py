@@ -7,6 +7,11 @@ code/math blocks from here. Lines and columns are 1-based; columns count charact
 The inline content of a block is parsed when something first reads it (see `markdown.py`):
 headings and the blocks that may hold a link or inline HTML while the model is built, the
 other paragraphs and table cells only if a rule reads `texts` or `tables`.
+
+The parser itself (`markdown.py`, markdown-it-py and its plugins) is loaded when the first
+`Document` is built, not when this module is imported: the records below (`Link`, `Heading`
+…) are read by the cache, the project rules and the reports, and a run whose documents are
+all cached never parses one (markdown-it-py's import is about 40 ms of such a run's start-up).
 """
 
 from __future__ import annotations
@@ -16,14 +21,14 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property, lru_cache
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 from urllib.parse import unquote
 
-from markdown_it.token import Token
-
 from formalai_lint import lazyre
-from formalai_lint.markdown import parse_blocks, parse_inline
 from formalai_lint.slug import Slugger
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _T = TypeVar("_T")
 
@@ -215,7 +220,7 @@ class Section(NamedTuple):
     end_line: int  # the last line before the next heading of the same or a higher level
 
 
-_RawTable = tuple[int, list[list[Token]], Heading | None]  # line, rows of cells, heading
+_RawTable = tuple[int, list[list["Token"]], Heading | None]  # line, rows of cells, heading
 
 
 class _Builder:
@@ -294,8 +299,11 @@ class Document:
         self._env: dict[str, Any] = {}  # the link reference definitions
         self._inline_parsed: set[int] = set()  # id() of the inline tokens parsed so far
         self._memo: dict[Callable[[Document], Any], Any] = {}  # see `memo`
+        from formalai_lint.markdown import MAX_NESTING, parse_blocks  # see the docstring above
+
         # Block tokens; an inline token's children are filled in by `children()`.
         self.block_tokens: list[Token] = parse_blocks(self.text, self._env)
+        self.max_nesting: int = MAX_NESTING  # the parser's depth limit: what lies deeper is dropped
         build = _Builder(self.lines, re.compile(options.toc_pattern, re.IGNORECASE), self.children)
         _walk(self.block_tokens, build)
         self.headings: tuple[Heading, ...] = tuple(build.headings)
@@ -317,6 +325,8 @@ class Document:
     def children(self, token: Token) -> list[Token]:
         """The children of one of the document's inline tokens, parsed on first use."""
         if id(token) not in self._inline_parsed:
+            from formalai_lint.markdown import parse_inline  # loaded with the first Document
+
             self._inline_parsed.add(id(token))
             parse_inline(token, self._env)
         return token.children or []

@@ -99,9 +99,14 @@ def _with_split_cells(rule: _BlockRule) -> _BlockRule:
     return types.FunctionType(rule.__code__, names, rule.__name__, rule.__defaults__)
 
 
+# How deep blocks may nest (lists, quotes): markdown-it-py drops what lies deeper, which keeps
+# hostile input from exhausting the stack (its CommonMark preset's value, stated here).
+MAX_NESTING = 20
+
+
 @cache
 def parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True})
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     alt = next(rule.alt for rule in md.block.ruler.__rules__ if rule.name == "table")
     md.block.ruler.at("table", _with_split_cells(_table_rule), {"alt": alt})

@@ -57,8 +57,13 @@ def is_inside(root: Path, path: Path) -> bool:
 
 
 def really_inside(root: Path, path: Path) -> bool:
-    """True when `path`, its symlinks resolved, is inside `root`, its symlinks resolved."""
-    return is_inside(Path(os.path.realpath(root)), Path(os.path.realpath(path)))
+    """True when `path`, its symlinks resolved, is inside `root`, its symlinks resolved.
+
+    `is_inside` on the two real paths, compared as strings: a warm run asks this of every
+    document, and the `Path` objects cost as much as resolving the symlinks."""
+    real_root = os.path.normcase(os.path.realpath(root))
+    real = os.path.normcase(os.path.realpath(path))
+    return real == real_root or real.startswith(os.path.join(real_root, ""))
 
 
 def lexically_inside(root: Path, path: Path) -> bool:

@@ -176,8 +176,11 @@ class Phase1:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
         from concurrent.futures.process import BrokenProcessPool
 
+        from formalai_lint.markdown import parser
+
         jobs = pool_size(self.options.jobs, len(paths))
         if self._pool is None:
+            parser()  # loaded and built once, before the workers fork, rather than in each
             self._pool = ProcessPoolExecutor(
                 jobs,
                 mp_context=_context(),

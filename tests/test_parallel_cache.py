@@ -20,6 +20,7 @@ from formalai_lint.cli import main
 from formalai_lint.config import load_settings
 from formalai_lint.document import Document
 from formalai_lint.rule import DocFacts, FileRule
+from tests.conftest import python_output
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -192,6 +193,19 @@ def test_warm_run_parses_nothing_and_an_edit_parses_one_file(root: Path, linted:
     assert linted == ["docs/c.md"]
 
 
+def test_a_warm_run_never_loads_the_parser(root: Path) -> None:
+    """Nothing to parse, nothing of the parser imported (markdown-it-py: start-up time)."""
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom formalai_lint.cli import main\n"
+        "result = CliRunner().invoke(main, ['.', '--jobs', '1'])\n"
+        "print(result.exit_code, 'markdown_it' in sys.modules)\n"
+    )
+    assert python_output(code) == "1 True"  # cold: every document is parsed
+    assert python_output(code) == "1 False"  # warm
+    (root / "docs" / "c.md").write_text(C + "\n补充一句。\n", encoding="utf-8")
+    assert python_output(code) == "1 True"  # one document changed: it is parsed
+
+
 def test_renamed_heading_breaks_the_link_in_an_untouched_file(
     root: Path, linted: list[str]
 ) -> None:
@@ -334,6 +348,17 @@ def test_the_cache_key_covers_settings_and_rules(root: Path) -> None:
     ]
     keys = {cache.cache_key(s, rules) for s in changed} | {cache.cache_key(settings, rules[1:])}
     assert key not in keys and len(keys) == len(changed) + 1
+
+
+def test_the_cache_key_covers_the_installed_parser() -> None:
+    """The parser's packages are found where they are installed, without importing them."""
+    import markdown_it
+    import mdit_py_plugins
+
+    found = {Path(path): (size, mtime) for path, size, mtime in cache._parser_fingerprint()}
+    assert set(found) == {Path(markdown_it.__file__), Path(mdit_py_plugins.__file__)}
+    for path, (size, mtime) in found.items():
+        assert (size, mtime) == (path.stat().st_size, path.stat().st_mtime_ns)
 
 
 def test_deleted_files_leave_the_cache(root: Path) -> None:

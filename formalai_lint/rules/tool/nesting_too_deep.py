@@ -3,7 +3,6 @@ from itertools import pairwise
 
 from formalai_lint.diagnostic import Diagnostic, Severity
 from formalai_lint.document import Document
-from formalai_lint.markdown import parser
 from formalai_lint.rule import FileRule
 
 
@@ -23,7 +22,7 @@ class NestingTooDeep(FileRule):
     severity = Severity.WARNING
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        limit = int(parser().options["maxNesting"])
+        limit = doc.max_nesting
         for token, after in pairwise(doc.block_tokens):
             # opened at the last level and closed at once: its content was dropped
             if (
