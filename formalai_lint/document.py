@@ -6,7 +6,9 @@ code/math blocks from here. Lines and columns are 1-based; columns count charact
 
 The inline content of a block is parsed when something first reads it (see `markdown.py`):
 headings and the blocks that may hold a link or inline HTML while the model is built, the
-other paragraphs and table cells only if a rule reads `texts` or `tables`.
+other paragraphs and table cells only if a rule reads `texts` or `tables` (`texts_holding`
+parses only the paragraphs that may hold the words asked for). A text with nothing in it for
+the inline parser (`3.1 采用率分析`) is not given to it at all (`markdown.parse_inline`).
 
 The parser itself (`markdown.py`, markdown-it-py and its plugins) is loaded when the first
 `Document` is built, not when this module is imported: the records below (`Link`, `Heading`
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 from urllib.parse import unquote
@@ -58,6 +60,7 @@ PLANNED = lazyre.compile(r"[（(]\s*" + _PLANNED_WORDS + r"\s*[）)]", re.IGNORE
 # A to-do tag written as a link to itself: `[需更新](需更新)`, `[TODO](TODO)`.
 PLANNED_TAG = lazyre.compile(r"需更新|待更新|" + _PLANNED_WORDS, re.IGNORECASE)
 _NEWLINE = lazyre.compile("\n")
+_ENCODED = lazyre.compile(r"[%&\\<:\ud800-\udfff]")
 _FRONT_MATTER_LINE = lazyre.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _TEXT_TOKENS = frozenset(("text", "code_inline", "math_inline", "math_inline_double"))
 _BREAK_TOKENS = frozenset(("softbreak", "hardbreak"))
@@ -110,9 +113,23 @@ def _decoration(char: str) -> bool:
     return category in ("So", "Sk", "Cf", "Me") or "\ufe00" <= char <= "\ufe0f"
 
 
+class _Undecorated(dict[int, int | None]):
+    """A `str.translate` table that drops decorations: each character is judged once (the
+    first 65,536 characters seen are kept, so that no text can grow it without bound)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if _decoration(chr(code)) else code
+        if len(self) < 65_536:
+            self[code] = kept
+        return kept
+
+
+_UNDECORATED = _Undecorated()
+
+
 def without_symbols(text: str) -> str:
     """`text` without emoji and other pictographic symbols (`📋 目录 ✅` -> ` 目录 `)."""
-    return "".join(char for char in text if not _decoration(char))
+    return text.translate(_UNDECORATED)
 
 
 def toc_title(text: str) -> str:
@@ -268,6 +285,16 @@ def decode_href(href: str) -> tuple[str, str | None]:
     return unquote(path), (unquote(fragment) if hash_ else None)
 
 
+def as_written(raw: str) -> bool:
+    """Whether a relative link's destination, as written, is what its href decodes to, so
+    that the href need not be decoded: nothing in it is escaped (`\\`, `&…;`) or already
+    percent-encoded (`%`), it has no `:` (which markdown-it's URL parser may read as a
+    scheme and host), no `<` and no white space at either end (which it trims), and no lone
+    surrogate (which it replaces). markdown-it's percent-encoding of the rest is undone by
+    `decode_href` exactly."""
+    return _ENCODED.search(raw) is None and raw == raw.strip()
+
+
 def is_external(href: str) -> bool:
     return bool(_SCHEME.match(href)) or href.startswith("//")
 
@@ -353,10 +380,32 @@ class Document:
     @cached_property
     def texts(self) -> tuple[TextBlock, ...]:
         """Every paragraph's plain text, in document order."""
-        return tuple(
-            TextBlock(plain_text(self.children(token)), _position(token, 0, self.lines)[0], heading)
-            for token, heading in self._paragraphs
-        )
+        return tuple(self._text(token, heading) for token, heading in self._paragraphs)
+
+    def texts_holding(self, words: Sequence[str]) -> Iterator[TextBlock]:
+        """The `texts` that hold one of `words`, without parsing the paragraphs that cannot.
+
+        A paragraph's plain text is its source's characters in their order, markup dropped
+        (a code span's newlines read as spaces), except where an entity (`&…;`) or an autolink
+        (`<…>`, its percent-escapes decoded) stands. So a paragraph with neither, in whose
+        source no word's characters appear in order, cannot hold a word. A word with white
+        space in it (or an empty one) turns this filter off.
+        """
+        if "texts" in self.__dict__ or any(word.split() != [word] for word in words):
+            candidates: Iterable[TextBlock] = self.texts
+        else:
+            candidates = (
+                self._text(token, heading)
+                for token, heading in self._paragraphs
+                if _may_hold(token.content, words)
+            )
+        for text in candidates:
+            if any(word in text.text for word in words):
+                yield text
+
+    def _text(self, token: Token, heading: Heading | None) -> TextBlock:
+        line = _position(token, 0, self.lines)[0]
+        return TextBlock(plain_text(self.children(token)), line, heading)
 
     @cached_property
     def tables(self) -> tuple[Table, ...]:
@@ -411,6 +460,21 @@ def _with_context(
             link = link._replace(context="related")
         result.append(link)
     return tuple(result)
+
+
+def _may_hold(source: str, words: Sequence[str]) -> bool:
+    """Whether a paragraph's plain text may hold one of `words` (see `Document.texts_holding`)."""
+    if "&" in source or "<" in source:
+        return True
+    for word in words:
+        at = -1
+        for char in word:
+            at = source.find(char, at + 1)
+            if at < 0:
+                break
+        else:
+            return True
+    return False
 
 
 def _header_and_rows(
@@ -680,7 +744,8 @@ def _inline(token: Token, b: _Builder) -> Link | None:
         else:
             text = plain_text(child.children)
         raw = child.meta.get("raw") or unquote(href)
-        path, fragment = decode_href(href)
+        external = is_external(href)
+        path, fragment = decode_href(raw if not external and as_written(raw) else href)
         start = child.meta.get("start", 0)
         line, column = _position(token, start, b.lines)
         end_line, end_column = _position(token, child.meta.get("end", start), b.lines)
@@ -692,7 +757,7 @@ def _inline(token: Token, b: _Builder) -> Link | None:
             line=line,
             column=column,
             image=child.type == "image",
-            external=is_external(href),
+            external=external,
             in_math=_in_paren_math(token, start),
             planned=b.planned(line, column),
             end_line=end_line,

@@ -21,6 +21,7 @@ target as it was written.
 
 from __future__ import annotations
 
+import re
 import types
 from collections.abc import Callable, MutableMapping
 from functools import cache
@@ -129,6 +130,15 @@ def _core_steps() -> tuple[list[_CoreRule], list[_CoreRule]]:
     return rules[:cut], rules[cut:]
 
 
+@cache
+def _terminators() -> re.Pattern[str] | None:
+    """Where the inline text rule stops (None before markdown-it-py 4, which does not say)."""
+    inline = parser().inline
+    found = getattr(inline, "terminator_re", None)
+    first = inline.ruler.get_active_rules()[:1]
+    return found if isinstance(found, re.Pattern) and first == ["text"] else None
+
+
 def parse_blocks(text: str, env: MutableMapping[str, Any]) -> list[Token]:
     """`parser().parse(text, env)` without the inline step: inline tokens have no children yet.
 
@@ -141,7 +151,18 @@ def parse_blocks(text: str, env: MutableMapping[str, Any]) -> list[Token]:
 
 
 def parse_inline(token: Token, env: MutableMapping[str, Any]) -> None:
-    """Give one inline token of `parse_blocks` the children a full parse would give it."""
+    """Give one inline token of `parse_blocks` the children a full parse would give it.
+
+    A text in which markdown-it-py's text rule finds no character to stop at (its
+    `terminator_re`: `[`, `*`, `$`, `&`, `:`, a newline …) is taken by that rule whole, as one
+    text token, before any other rule can run: that token is made here without running the
+    parser. Most headings and table cells are such texts (`3.1 采用率分析`, `L3`).
+    """
+    content = token.content
+    stops = _terminators()
+    if content and stops is not None and stops.search(content) is None:
+        token.children = [Token("text", "", 0, content=content)]
+        return
     state = StateCore("", parser(), env, [token])
     for rule in _core_steps()[1]:
         rule(state)

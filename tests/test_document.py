@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from formalai_lint.document import Document, ParseOptions
 
 CORPUS_STYLE = """\
@@ -168,6 +170,35 @@ def test_related_context_spans_nested_and_repeated_sections() -> None:
         ("b.md", ""),
         ("c.md", "related"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "words", "held"),
+    [
+        ("收敛度 80%", ["收敛度"], True),
+        ("收**敛**度 80%", ["收敛度"], True),  # markup between the characters
+        ("&#x6536;敛度 80%", ["收敛度"], True),  # an entity stands for one
+        ("见 <https://x.example/%E6%94%B6%E6%95%9B%E5%BA%A6>", ["收敛度"], True),  # decoded
+        ("`收敛\n度`", ["收敛 度"], True),  # a code span's newline reads as a space
+        ("采用率 80%", ["收敛度"], False),
+        ("度敛收", ["收敛度"], False),
+    ],
+)
+def test_texts_holding_finds_a_word_however_the_source_writes_it(
+    source: str, words: list[str], held: bool
+) -> None:
+    doc = Document("a.md", f"# 标题\n\n{source}\n\n其他段落。\n")
+    found = [t.text for t in doc.texts_holding(words)]
+    assert found == [t.text for t in Document("a.md", doc.text).texts[:1]] if held else not found
+    _ = doc.texts
+    assert [t.text for t in doc.texts_holding(words)] == found  # the same from `texts`, once read
+
+
+def test_a_paragraph_that_cannot_hold_the_word_is_not_parsed() -> None:
+    doc = Document("a.md", "收敛度 **80%**\n\n采用率 **60%**\n")
+    assert [t.text for t in doc.texts_holding(["收敛度"])] == ["收敛度 80%"]
+    first, second = [t for t in doc.block_tokens if t.type == "inline"]
+    assert first.children and second.children == []
 
 
 def test_inline_content_is_parsed_when_first_read() -> None:

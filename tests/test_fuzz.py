@@ -188,6 +188,35 @@ def test_inline_parse_on_demand_matches_a_full_parse(text: str) -> None:
     assert lazily == [_dump(t) for t in parser().parse(doc.text)]
 
 
+@given(st.text(max_size=40))
+@settings(max_examples=EXAMPLES, deadline=None)
+def test_a_text_the_parser_is_not_run_on_gets_the_tokens_a_full_parse_gives(line: str) -> None:
+    """Headings, cells and paragraphs whose text holds no character the inline text rule
+    stops at are given their one text token without running the parser (`parse_inline`)."""
+    text = f"# {line}\n\n| {line} | x |\n|---|---|\n| {line} | y |\n\n{line}\n"
+    doc = Document("a.md", text)
+    _ = doc.texts, doc.tables
+    assert [_dump(t) for t in doc.tokens] == [_dump(t) for t in parser().parse(doc.text)]
+
+
+@given(
+    document,
+    st.lists(
+        st.one_of(
+            st.sampled_from(["收敛", "收敛度", "粗", "a", "x^2", "a b", "&", "%"]), st.text()
+        ),
+        max_size=3,
+    ),
+)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_texts_holding_skips_only_paragraphs_that_cannot_hold_a_word(
+    text: str, words: list[str]
+) -> None:
+    holding = list(Document("a.md", text).texts_holding(words))
+    every = Document("a.md", text).texts
+    assert holding == [t for t in every if any(word in t.text for word in words)]
+
+
 def _dump(token: Token) -> object:
     """A token as a dict, without the position tables `document._position` keeps in meta."""
     return token.as_dict(meta_serializer=lambda m: {k: v for k, v in m.items() if k[0] != "_"})

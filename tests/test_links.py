@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from formalai_lint import gitignore, links
-from formalai_lint.document import Link, decode_href
+from formalai_lint.document import Document, Link, decode_href
 from formalai_lint.links import Status, join, resolve, suggest_anchor
+from formalai_lint.markdown import parser
 from formalai_lint.rule import DocFacts, Project
 
 
@@ -204,3 +209,29 @@ def test_a_backtracking_gitignore_pattern_does_not_hang(tmp_path: Path) -> None:
 
     few, many = seconds(6), seconds(14)
     assert many < 10 * few + 0.05, (few, many)
+
+
+EXAMPLES = int(os.environ.get("FORMALAI_FUZZ_EXAMPLES", "300"))  # as in test_fuzz.py
+destination = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x21, max_codepoint=0x7E),  # ASCII, punctuation included
+        st.sampled_from("中文标题、（）：＃％—🎉é\u00a0\u3000\u2028\ud800"),
+    ),
+    min_size=1,
+    max_size=24,
+)
+
+
+@given(destination)
+@settings(max_examples=EXAMPLES, deadline=None)
+def test_a_link_is_resolved_by_what_its_href_decodes_to(raw: str) -> None:
+    """The model decodes a plain relative destination from the source, not from markdown-it's
+    percent-encoded href (`as_written`): the two must give the same path and fragment."""
+    hrefs = [
+        str(t.attrs["href"])
+        for block in parser().parse(f"[链接]({raw})\n")
+        for t in block.children or ()
+        if t.type == "link_open" and t.attrs["href"]  # the model skips an empty href
+    ]
+    found = [(link.path, link.fragment) for link in Document("a.md", f"[链接]({raw})\n").links]
+    assert found == [decode_href(href) for href in hrefs]

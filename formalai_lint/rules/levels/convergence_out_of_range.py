@@ -51,7 +51,7 @@ class ConvergenceOutOfRange(LevelRule):
                         yield report(
                             reading.cell.line, reading.cell.column, what, reading.cell.text
                         )
-        for text in doc.texts:
+        for text in doc.texts_holding(self.model.words.convergence):
             for m in convergence_mentions(
                 text.text, level.id, text.line, 1, doc.path, self.model.words
             ):
